@@ -1,0 +1,1 @@
+"""The ``lecture`` command line: a thin shell over :mod:`models` and :mod:`scenes`."""

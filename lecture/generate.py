@@ -1,0 +1,86 @@
+"""``lecture data``: run the experiments (in parallel processes) and write the bundle."""
+
+from __future__ import annotations
+
+import multiprocessing
+import platform
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from importlib.metadata import version
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from models.config import Config, quick_config
+from models.experiments import Job, assemble, plan, run_job, vocab
+from scenes.bundle import write_bundle
+
+__all__ = ["generate_bundle"]
+
+
+def generate_bundle(target: Path, *, seed: int = 0, quick: bool = False, jobs: int = 1,
+                    console: Console | None = None) -> dict[str, float]:
+    """Train, probe and write a bundle to ``target``. Returns each job's wall time."""
+    console = console or Console(stderr=True)
+    cfg = quick_config(seed) if quick else Config(seed=seed)
+    todo = plan(cfg)
+    start = time.perf_counter()
+    results, timings = run_jobs(cfg, todo, jobs, console)
+    arrays = assemble(cfg, [results[job] for job in todo])
+    write_start = time.perf_counter()
+    write_bundle(target, arrays, config=cfg.to_dict(), vocab=vocab(), generator=generator_info())
+    timings["write bundle"] = time.perf_counter() - write_start
+    timings["total"] = time.perf_counter() - start
+    return timings
+
+
+def _timed_job(cfg: Config, job: Job):
+    start = time.perf_counter()
+    result = run_job(cfg, job)
+    return result, time.perf_counter() - start
+
+
+def run_jobs(cfg: Config, todo: list[Job], jobs: int, console: Console):
+    """Run every job, ``jobs`` at a time, showing which are running and how far along."""
+    results, timings = {}, {}
+    columns = (TextColumn("[bold]training[/]"), BarColumn(), TextColumn("{task.completed}/"
+               "{task.total} runs"), TimeElapsedColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, console=console, transient=False) as progress:
+        bar = progress.add_task("", total=len(todo))
+
+        def done(job: Job, result, seconds: float) -> None:
+            results[job], timings[job.name] = result, seconds
+            progress.console.print(f"  {job.name:<32} {seconds:6.1f} s", markup=False,
+                                   highlight=False)
+            progress.advance(bar)
+
+        if jobs == 1:
+            for job in todo:
+                progress.update(bar, description=job.name)
+                done(job, *_timed_job(cfg, job))
+            return results, timings
+        # spawn, not fork: the parent has imported torch, and forked torch state is unsafe.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            pending = {pool.submit(_timed_job, cfg, job): job for job in todo}
+            while pending:
+                running = [j.name for f, j in pending.items() if f.running()]
+                progress.update(bar, description=", ".join(running[:jobs]))
+                finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    done(pending.pop(future), *future.result())
+    return results, timings
+
+
+def generator_info() -> dict:
+    from lecture.cli import git_commit
+
+    return {
+        "name": "vanishing-gradients-animated",
+        "version": version("vanishing-gradients-animated"),
+        "git_commit": git_commit(),
+        "python": platform.python_version(),
+        "torch": version("torch"),
+        "numpy": version("numpy"),
+    }

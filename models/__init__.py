@@ -1,0 +1,1 @@
+"""Real PyTorch experiments behind the lecture: models, tasks, training and probes."""

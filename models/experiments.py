@@ -1,0 +1,111 @@
+"""The whole set of experiments behind the lecture, as a list of independent jobs.
+
+:func:`plan` lists the jobs, :func:`run_job` runs one and returns bundle arrays, and
+:func:`assemble` merges the results. Jobs share nothing, so a caller may run them in any
+order or in parallel processes and still get byte-identical arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .config import Config
+from .probes import activation_curves, feedforward_step, probe_model, scalar_factors
+from .tasks import CUISINE, RECALL, Task, get_task
+from .train import _stream, train
+
+__all__ = ["MAIN_MODELS", "Job", "assemble", "plan", "run_job", "vocab"]
+
+MAIN_MODELS = ("rnn_tanh", "rnn_sigmoid", "rnn_relu", "irnn", "lstm", "gru")
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    kind: str | None = None  # None: the analytic examples
+    task: str = "recall"
+    seq_len: int = 0
+    probe: bool = True  # False: a sweep run that only reports its final accuracy
+
+
+def plan(cfg: Config) -> list[Job]:
+    jobs = [Job("analytic examples")]
+    for kind in MAIN_MODELS:
+        jobs.append(Job(f"{kind} on recall, T={cfg.seq_len}", kind, "recall", cfg.seq_len))
+    jobs.append(Job(f"lstm on cuisine, T={cfg.cuisine_seq_len}", "lstm", "cuisine",
+                    cfg.cuisine_seq_len))
+    for seq_len in cfg.sweep_seq_lens:
+        if seq_len == cfg.seq_len:
+            continue  # the main runs already trained these, with the same data and seed
+        for kind in cfg.sweep_models:
+            jobs.append(Job(f"sweep {kind}, T={seq_len}", kind, "recall", seq_len, probe=False))
+    return jobs
+
+
+def setup_torch() -> None:
+    # One thread: on two cores, a second thread made the same run take 0.4 s once and 70 s
+    # another time. Deterministic kernels make equal seeds give byte-identical arrays.
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+
+
+def run_job(cfg: Config, job: Job, on_step=None) -> dict[str, np.ndarray]:
+    setup_torch()
+    if job.kind is None:
+        out = {"scalar/w": np.array(cfg.scalar_weights, dtype=np.float64),
+               "scalar/factor": scalar_factors(cfg.scalar_weights, cfg.scalar_steps)}
+        out |= activation_curves(cfg.activation_points, cfg.activation_range)
+        out |= feedforward_step(**cfg.feedforward)
+        return out
+    task = get_task(job.task)
+    result = train(job.kind, task, job.seq_len, cfg, on_step)
+    if not job.probe:
+        return {f"sweep/{job.kind}/T{job.seq_len}": np.array(result.accuracy[-1])}
+    prefix = job.kind if job.task == "recall" else f"{job.task}/{job.kind}"
+    return {f"{prefix}/{k}": v for k, v in _model_arrays(cfg, task, job, result).items()}
+
+
+def _model_arrays(cfg: Config, task: Task, job: Job, result) -> dict[str, np.ndarray]:
+    tokens, target = task.probe(_stream(cfg.seed, "probe", task.name, job.seq_len), job.seq_len)
+    model = result.model
+    out = {f"param/{name}": p.detach().numpy().copy()
+           for name, p in model.core.named_parameters()}
+    out["param/head_weight"] = model.head.weight.detach().numpy().copy()
+    out["param/head_bias"] = model.head.bias.detach().numpy().copy()
+    out["probe/tokens"] = tokens
+    out["probe/target"] = np.array(target, dtype=np.int64)
+    out |= {k: v for k, v in probe_model(model, tokens, target).items() if not k.startswith("grad")}
+    grads: dict[str, list] = {}
+    for _, state in result.snapshots:
+        model.load_state_dict(state)
+        for k, v in probe_model(model, tokens, target).items():
+            if k.startswith("grad/"):
+                grads.setdefault(k, []).append(v)
+    out["grad/step"] = np.array([s for s, _ in result.snapshots], dtype=np.int64)
+    out |= {k: np.stack(v) for k, v in grads.items()}  # (S, T)
+    out["train/step"], out["train/loss"] = result.step, result.loss
+    out["train/accuracy"] = result.accuracy
+    return out
+
+
+def assemble(cfg: Config, results: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Merge job results into the bundle's arrays, building the sweep table."""
+    arrays: dict[str, np.ndarray] = {}
+    for r in results:
+        arrays |= r
+    lens = np.array(sorted(set(cfg.sweep_seq_lens)), dtype=np.int64)
+    arrays["sweep/seq_len"] = lens
+    for kind in cfg.sweep_models:
+        acc = [arrays.pop(f"sweep/{kind}/T{t}", None) for t in lens]
+        acc = [a if a is not None else arrays[f"{kind}/train/accuracy"][-1]
+               for a, t in zip(acc, lens, strict=True)]
+        arrays[f"sweep/{kind}/accuracy"] = np.array(acc, dtype=np.float64)
+    return dict(sorted(arrays.items()))
+
+
+def vocab() -> dict:
+    return {task.name: {"tokens": list(task.tokens), "classes": list(task.classes)}
+            for task in (RECALL, CUISINE)}

@@ -1,0 +1,77 @@
+"""Training one model on one task, with held-out accuracy and weight snapshots."""
+
+from __future__ import annotations
+
+import copy
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from .config import Config
+from .recurrent import RecurrentClassifier, build_model
+from .tasks import Task
+
+__all__ = ["TrainResult", "evaluate", "train", "snapshot_steps"]
+
+
+@dataclass
+class TrainResult:
+    model: RecurrentClassifier  # final weights
+    step: np.ndarray  # (N,) logged steps
+    loss: np.ndarray  # (N,) held-out cross-entropy
+    accuracy: np.ndarray  # (N,) held-out accuracy
+    snapshots: list[tuple[int, dict]]  # (step, state_dict), the last one the final weights
+
+
+def _stream(seed: int, *names: str | int) -> np.random.Generator:
+    """An independent random stream for a named purpose, stable across runs and orders."""
+    return np.random.default_rng([seed, *(zlib.crc32(str(n).encode()) for n in names)])
+
+
+def snapshot_steps(cfg: Config) -> list[int]:
+    return sorted({round(f * cfg.steps) for f in cfg.snapshot_fractions} | {cfg.steps})
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, tokens: torch.Tensor, targets: torch.Tensor) -> tuple[float, float]:
+    model.eval()
+    logits = model(tokens)
+    model.train()
+    loss = nn.functional.cross_entropy(logits, targets).item()
+    return loss, (logits.argmax(-1) == targets).double().mean().item()
+
+
+def train(kind: str, task: Task, seq_len: int, cfg: Config, on_step=None) -> TrainResult:
+    """Adam on fresh batches. Every model of a run sees the same batches and held-out set
+    (they depend on the task, length and seed, not on the model), so curves compare fairly.
+    """
+    data = _stream(cfg.seed, "train", task.name, seq_len)
+    held_out = [torch.as_tensor(a) for a in
+                task.sample(_stream(cfg.seed, "eval", task.name, seq_len), cfg.eval_size, seq_len)]
+    torch.manual_seed(int(_stream(cfg.seed, "init", task.name, seq_len, kind).integers(2**62)))
+    model = build_model(kind, task.vocab_size, task.num_classes, cfg.hidden_size,
+                        cfg.forget_bias)
+    optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    snap_at = set(snapshot_steps(cfg))
+    log, snapshots = [], []
+    for step in range(cfg.steps + 1):
+        if step % cfg.log_every == 0 or step == cfg.steps:
+            log.append((step, *evaluate(model, *held_out)))
+        if step in snap_at:
+            snapshots.append((step, copy.deepcopy(model.state_dict())))
+        if step == cfg.steps:
+            break
+        tokens, targets = (torch.as_tensor(a) for a in task.sample(data, cfg.batch_size, seq_len))
+        loss = nn.functional.cross_entropy(model(tokens), targets)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if cfg.clip_norm is not None:
+            nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_norm)
+        optimizer.step()
+        if on_step is not None:
+            on_step(step + 1, cfg.steps)
+    steps, losses, accuracies = (np.array(c) for c in zip(*log, strict=True))
+    return TrainResult(model, steps.astype(np.int64), losses, accuracies, snapshots)

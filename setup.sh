@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# One-time, idempotent set-up on Debian 12 as root: system packages, then a virtual
+# environment in .venv with this project installed in editable mode.
+#   bash setup.sh           what `lecture` needs
+# Re-running it is cheap: each step is skipped when its result is already there.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+apt_packages=(
+  # pycairo and manimpango build from source against these
+  libcairo2-dev libpango1.0-dev pkg-config
+  # MathTex: LaTeX, standalone.cls (latex-extra), dvisvgm
+  texlive-latex-base texlive-latex-recommended texlive-latex-extra
+  texlive-fonts-recommended texlive-science dvisvgm cm-super-minimal
+  # offline narration voices
+  flite espeak-ng
+)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+  echo "setup: creating .venv"
+  python3 -m venv .venv
+fi
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [[ ! -f $stamp ]]; then
+  echo "setup: installing Python packages into .venv"
+  .venv/bin/pip install -q --upgrade pip
+  # torch is pinned: this version's CPU wheel is on local disk; an unpinned torch
+  # may pull a CUDA build of several GB.
+  .venv/bin/pip install -q torch==2.13.0
+  .venv/bin/pip install -q -e '.[dev]'
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
+echo "setup: ready"
