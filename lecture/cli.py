@@ -62,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="parallel training processes (default: all cores, %(default)s)")
     p.set_defaults(func=cmd_data)
 
+    p = sub.add_parser("build", help="the whole job: make the bundle if missing, check it",
+                       description="Build the lecture from a data bundle: generate the bundle "
+                       "when the directory does not exist yet, then validate it.")
+    p.add_argument("--data", type=Path, default=DEFAULT_BUNDLE, metavar="DIR",
+                   help="bundle directory (default: %(default)s)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="parallel processes (default: all cores, %(default)s)")
+    p.set_defaults(func=cmd_build)
+
     p = sub.add_parser("check", help="validate a bundle and summarise it",
                        description="Validate a bundle against schema_version 1 and print its "
                        "models, their final accuracies and how much the gradient shrinks from "
@@ -74,17 +83,33 @@ def build_parser() -> argparse.ArgumentParser:
 # ------------------------------------------------------------------------------- data
 
 
+def _check_jobs(jobs: int) -> None:
+    if jobs < 1:
+        raise UserError(f"--jobs must be at least 1, got {jobs}")
+
+
 def cmd_data(args) -> int:
     from scenes.bundle import check_writable
 
-    if args.jobs < 1:
-        raise UserError(f"--jobs must be at least 1, got {args.jobs}")
+    _check_jobs(args.jobs)
     check_writable(args.out)
     from lecture.generate import generate_bundle
 
     generate_bundle(args.out, seed=args.seed, quick=args.quick, jobs=args.jobs, console=err)
     out.print(f"wrote {args.out}")
     summarise(args.out)
+    return 0
+
+
+# ------------------------------------------------------------------------------ build
+
+
+def cmd_build(args) -> int:
+    if not args.data.exists():
+        err.print(f"no bundle at {args.data}: generating it", markup=False)
+        cmd_data(argparse.Namespace(out=args.data, seed=0, quick=False, jobs=args.jobs))
+    else:
+        summarise(args.data)
     return 0
 
 

@@ -15,9 +15,11 @@ __all__ = ["Config", "quick_config"]
 @dataclass(frozen=True)
 class Config:
     seed: int = 0
-    # The lecture's sequence length T. 50 sits where a tanh RNN is back at chance while gated
-    # cells still solve the task (Bengio, Simard & Frasconi 1994 for why plain RNNs fail).
-    seq_len: int = 50
+    # The lecture's sequence length T: long enough that a tanh RNN stays at chance while gated
+    # cells solve the task (Bengio, Simard & Frasconi 1994 for why plain RNNs fail). At T = 50
+    # one tanh RNN in six seeds still found a solution; at T = 60 none of six did, and every
+    # LSTM and GRU reached 1.0.
+    seq_len: int = 60
     # The biriyani/pasta task needs two mentions and the words between them.
     cuisine_seq_len: int = 30
     hidden_size: int = 32
@@ -38,7 +40,7 @@ class Config:
     # Gradient snapshots, as fractions of the training run: dense early, where the flow
     # changes fastest.
     snapshot_fractions: tuple[float, ...] = (0.0, 1 / 16, 1 / 8, 1 / 4, 1 / 2, 1.0)
-    sweep_seq_lens: tuple[int, ...] = (5, 10, 20, 50, 100)
+    sweep_seq_lens: tuple[int, ...] = (5, 10, 20, 40, 60, 100)
     sweep_models: tuple[str, ...] = ("rnn_tanh", "irnn", "lstm", "gru")
     # The scalar recurrence h_t = w h_{t-1} + x_t, differentiated over this many steps.
     scalar_weights: tuple[float, ...] = (0.5, 1.0, 1.5)

@@ -1,0 +1,14 @@
+"""Shared fixtures: one quick bundle per session, written the way users write one."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def quick_bundle(tmp_path_factory):
+    from lecture.generate import generate_bundle
+
+    root = tmp_path_factory.mktemp("bundle") / "quick"
+    generate_bundle(root, seed=0, quick=True, jobs=1)
+    return root
