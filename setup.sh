@@ -13,7 +13,9 @@ apt_packages=(
   texlive-latex-base texlive-latex-recommended texlive-latex-extra
   texlive-fonts-recommended texlive-science dvisvgm cm-super-minimal
   # offline narration voices
-  flite espeak-ng
+  flite espeak-ng sox
+  # the fonts the theme names
+  fonts-dejavu-core
 )
 missing=()
 for p in "${apt_packages[@]}"; do

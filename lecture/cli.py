@@ -14,10 +14,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from scenes.bundle import BundleError, load_bundle
+from scenes.bundle import DEFAULT_BUNDLE, BundleError, load_bundle
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_BUNDLE = ROOT / "assets" / "data" / "default"
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
+    "DEFAULT_BUNDLE",
     "SCHEMA_VERSION",
     "Bundle",
     "BundleError",
@@ -39,6 +40,7 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 MANIFEST, ARRAYS = "manifest.json", "arrays.npz"
+DEFAULT_BUNDLE = Path(__file__).resolve().parents[1] / "assets" / "data" / "default"
 MODELS = ("rnn_tanh", "rnn_sigmoid", "rnn_relu", "irnn", "lstm", "gru")
 SWEEP_MODELS = ("rnn_tanh", "irnn", "lstm", "gru")
 GATE_NAMES = {
@@ -272,7 +274,8 @@ class Bundle(Mapping):
         try:
             return self._arrays[key]
         except KeyError:
-            raise KeyError(f"{key!r} is not in the bundle at {self.root}") from None
+            raise KeyError(f"{key!r} is not in the bundle at {self.root}, or not among the "
+                           "keys this scene declares in `reads`") from None
 
     def __iter__(self):
         return iter(self._arrays)
@@ -291,6 +294,19 @@ class Bundle(Mapping):
     def words(self, task: str, ids: Iterable[int]) -> list[str]:
         tokens = self.vocab[task]["tokens"]
         return [tokens[int(i)] for i in ids]
+
+    def keys_under(self, prefixes: Iterable[str]) -> list[str]:
+        """The keys equal to, or below, any of ``prefixes`` (``"lstm/grad"`` covers
+        ``"lstm/grad/h_norm"``)."""
+        prefixes = tuple(prefixes)
+        return sorted(k for k in self._arrays
+                      if any(k == p or k.startswith(p.rstrip("/") + "/") for p in prefixes))
+
+    def view(self, prefixes: Iterable[str]) -> Bundle:
+        """The same bundle limited to ``prefixes``: a scene declares what it reads, so the
+        renderer knows which arrays its picture depends on, and reading anything else fails."""
+        keys = self.keys_under(prefixes)
+        return Bundle(self.root, self.manifest, {k: self._arrays[k] for k in keys})
 
     def digest(self, keys: Iterable[str] | None = None) -> str:
         """One checksum over the given keys' checksums (all keys when None)."""

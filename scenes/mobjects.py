@@ -1,0 +1,390 @@
+"""Reusable mobjects: every act draws its RNNs, LSTMs, gradients and equations from here.
+
+Factories are ``get_*`` and take arrays and plain values, never paths, bundles or models.
+Animations are returned, not played: the scene decides when.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Axes,
+    CurvedArrow,
+    Dot,
+    Line,
+    MathTex,
+    Rectangle,
+    RoundedRectangle,
+    Square,
+    Text,
+    VGroup,
+    config,
+)
+from manim.mobject.graphing.scale import LogBase
+
+from .theme import FONTS, LAYOUT, PALETTE, SIZES, grad_to_color, signed_to_color
+
+__all__ = [
+    "LstmCell",
+    "UnrolledChain",
+    "fit_width",
+    "get_bullets",
+    "get_caption",
+    "get_chapter_card",
+    "get_equation",
+    "get_gradient_bars",
+    "get_gradient_chart",
+    "get_heading",
+    "get_heatmap",
+    "get_log_axes",
+    "get_loop_arrow",
+    "get_lstm_cell",
+    "get_rnn_cell",
+    "get_text",
+    "get_unrolled_chain",
+    "get_vector",
+    "get_words",
+]
+
+# Symbols that keep one colour in every equation of the lecture.
+EQUATION_COLORS = {
+    "W_h": PALETTE.weight_h,
+    "W_x": PALETTE.weight_x,
+    "W_y": PALETTE.weight_y,
+    "f_t": PALETTE.forget_gate,
+    "i_t": PALETTE.input_gate,
+    "o_t": PALETTE.output_gate,
+    "C_t": PALETTE.cell_state,
+    "C_{t-1}": PALETTE.cell_state,
+    "\\tilde{C}_t": PALETTE.candidate,
+}
+
+
+def safe_width() -> float:
+    return config.frame_width - 2 * LAYOUT.margin
+
+
+def fit_width(mobject, width: float | None = None):
+    """Scale ``mobject`` down (never up) so it fits ``width`` (the safe frame by default)."""
+    width = safe_width() if width is None else width
+    if mobject.width > width:
+        mobject.scale_to_fit_width(width)
+    return mobject
+
+
+def get_text(text: str, size: float = SIZES.body, color: str = PALETTE.text, **kwargs) -> Text:
+    return Text(text, font=FONTS.text, font_size=size, color=color, **kwargs)
+
+
+def get_heading(text: str) -> Text:
+    """An act's slide title, at the top of the frame."""
+    heading = fit_width(get_text(text, SIZES.heading, weight="BOLD"))
+    return heading.move_to(UP * LAYOUT.heading_y)
+
+
+def get_caption(text: str, size: float = SIZES.label, color: str = PALETTE.muted) -> Text:
+    return fit_width(get_text(text, size, color))
+
+
+def get_bullets(lines: Sequence[str], size: float = SIZES.body, width: float | None = None,
+                buff: float = 0.3) -> VGroup:
+    """Left-aligned lines, each with a bullet, fitted to ``width``."""
+    items = VGroup(*(get_text(f"•  {line}", size) for line in lines))
+    items.arrange(DOWN, aligned_edge=LEFT, buff=buff)
+    return fit_width(items, width)
+
+
+def get_equation(*tex: str, size: float = SIZES.equation, colors: dict | None = None) -> MathTex:
+    """LaTeX, with the lecture's fixed colours for W_h, W_x, gates and the cell state."""
+    return fit_width(MathTex(*tex, font_size=size, color=PALETTE.text,
+                             tex_to_color_map=colors if colors is not None else {}))
+
+
+def get_words(words: Sequence[str], size: float = SIZES.label, color: str = PALETTE.text,
+              buff: float = 0.18) -> VGroup:
+    """A sentence as separate word mobjects in a row, so each word can be pointed at."""
+    row = VGroup(*(get_text(w, size, color) for w in words))
+    row.arrange(RIGHT, buff=buff, aligned_edge=DOWN)
+    return fit_width(row)
+
+
+# ------------------------------------------------------------------------------ RNN
+
+
+def get_rnn_cell(label: str = "h", size: float = LAYOUT.cell_size,
+                 color: str = PALETTE.forward) -> VGroup:
+    """A recurrent cell: a rounded box with its label. ``cell[0]`` is the box."""
+    box = RoundedRectangle(corner_radius=0.12, width=size, height=size, color=color,
+                           stroke_width=3, fill_color=PALETTE.panel, fill_opacity=1)
+    text = MathTex(label, font_size=SIZES.label * 1.3, color=PALETTE.text)
+    text.scale_to_fit_height(min(text.height, size * 0.45)).move_to(box)
+    return VGroup(box, text)
+
+
+def get_loop_arrow(cell: VGroup, label: str = "W_h") -> VGroup:
+    """The folded RNN's loop: the hidden state fed back into the same cell."""
+    box = cell[0]
+    arrow = CurvedArrow(box.get_right() + UP * 0.15, box.get_top() + RIGHT * 0.15,
+                        angle=-4.2, color=PALETTE.weight_h, stroke_width=4, tip_length=0.18)
+    text = MathTex(label, font_size=SIZES.label, color=PALETTE.weight_h)
+    text.next_to(arrow, UP + RIGHT, buff=0.05)
+    return VGroup(arrow, text)
+
+
+class UnrolledChain(VGroup):
+    """An RNN unrolled through time: cells left to right, the hidden state passed along.
+
+    Parts: ``cells``, ``links`` (h_{t-1} -> h_t arrows, all in the W_h colour: one shared
+    weight), ``link_labels``, ``inputs`` (x_t arrows from below), ``input_labels``.
+    """
+
+    def __init__(self, steps: int, cell_labels: Sequence[str] | None = None,
+                 input_labels: Sequence[str] | None = None, size: float = LAYOUT.cell_size,
+                 gap: float = 0.55, weight_label: str | None = "W_h",
+                 input_weight_label: str | None = None, width: float | None = None):
+        super().__init__()
+        cell_labels = cell_labels or [f"h_{{{t + 1}}}" for t in range(steps)]
+        self.cells = VGroup(*(get_rnn_cell(label, size) for label in cell_labels))
+        self.cells.arrange(RIGHT, buff=gap)
+        self.links = VGroup(*(
+            Arrow(a[0].get_right(), b[0].get_left(), buff=0.04, color=PALETTE.weight_h,
+                  stroke_width=4, max_tip_length_to_length_ratio=0.35)
+            for a, b in zip(self.cells[:-1], self.cells[1:], strict=True)))
+        self.link_labels = VGroup()
+        if weight_label:
+            self.link_labels = VGroup(*(
+                MathTex(weight_label, font_size=SIZES.small, color=PALETTE.weight_h)
+                .next_to(link, UP, buff=0.06) for link in self.links))
+        self.inputs = VGroup(*(
+            Arrow(cell[0].get_bottom() + DOWN * 0.7, cell[0].get_bottom(), buff=0.03,
+                  color=PALETTE.weight_x, stroke_width=3, max_tip_length_to_length_ratio=0.3)
+            for cell in self.cells))
+        self.input_labels = VGroup()
+        if input_labels is not None:
+            self.input_labels = VGroup(*(
+                get_text(word, SIZES.small).next_to(arrow, DOWN, buff=0.08)
+                for word, arrow in zip(input_labels, self.inputs, strict=True)))
+        self.input_weight_labels = VGroup()
+        if input_weight_label:
+            self.input_weight_labels = VGroup(*(
+                MathTex(input_weight_label, font_size=SIZES.small, color=PALETTE.weight_x)
+                .next_to(arrow, RIGHT, buff=0.04) for arrow in self.inputs))
+        self.add(self.links, self.link_labels, self.inputs, self.input_labels,
+                 self.input_weight_labels, self.cells)
+        fit_width(self, width)
+
+
+def get_unrolled_chain(steps: int, **kwargs) -> UnrolledChain:
+    return UnrolledChain(steps, **kwargs)
+
+
+def get_vector(values: Sequence[float], scale: float | None = None,
+               cell: float = LAYOUT.vector_cell) -> VGroup:
+    """A hidden-state vector as a column of small squares, blue positive, orange negative."""
+    values = np.asarray(values, dtype=float)
+    scale = scale or float(np.abs(values).max()) or 1.0
+    squares = VGroup(*(
+        Square(cell, stroke_width=0.6, stroke_color=PALETTE.background,
+               fill_color=signed_to_color(v, scale), fill_opacity=1)
+        for v in values))
+    return squares.arrange(DOWN, buff=0)
+
+
+# ------------------------------------------------------------------------- gradients
+
+
+def get_gradient_bars(norms: Sequence[float], low: float, high: float, width: float = 10.0,
+                      height: float = 2.5, bar_fill: float = 0.8) -> VGroup:
+    """One bar per time step, its height log10(norm) above ``low``, coloured by size.
+
+    Exact zeros (underflow) get a hollow stub at the baseline, drawn differently from a
+    small value, so the picture never hides them. ``bars[t]`` is step t's bar.
+    """
+    norms = np.asarray(norms, dtype=float)
+    span = math.log10(high) - math.log10(low)
+    step = width / len(norms)
+    bars = VGroup()
+    for t, norm in enumerate(norms):
+        if norm > 0:
+            frac = min(max((math.log10(norm) - math.log10(low)) / span, 0.0), 1.0)
+            bar = Rectangle(width=step * bar_fill, height=max(frac * height, 0.02),
+                            stroke_width=0, fill_color=grad_to_color(norm, low, high),
+                            fill_opacity=1)
+        else:
+            bar = Rectangle(width=step * bar_fill, height=0.06, stroke_width=1.5,
+                            stroke_color=PALETTE.muted, fill_opacity=0)
+        bar.move_to([(t + 0.5) * step - width / 2, -height / 2, 0], aligned_edge=DOWN)
+        bars.add(bar)
+    return bars
+
+
+def get_gradient_chart(norms: Sequence[float], low: float, high: float, width: float = 10.0,
+                       height: float = 2.5, label_every: int | None = None) -> VGroup:
+    """Gradient bars with a log10 axis on the left, ticks at each power of ten.
+
+    ``chart.bars`` are the bars (see :func:`get_gradient_bars`), ``chart.axis`` the axis
+    with its labels. ``low`` and ``high`` are rounded out to powers of ten.
+    """
+    lo, hi = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    bars = get_gradient_bars(norms, 10.0**lo, 10.0**hi, width, height)
+    x = -width / 2 - 0.15
+    axis = VGroup(Line([x, -height / 2, 0], [x, height / 2, 0], color=PALETTE.muted,
+                       stroke_width=2))
+    decades = hi - lo
+    every = label_every or max(1, math.ceil(decades / 5))
+    for k in range(lo, hi + 1):
+        y = -height / 2 + height * (k - lo) / decades
+        axis.add(Line([x - 0.08, y, 0], [x, y, 0], color=PALETTE.muted, stroke_width=2))
+        if (hi - k) % every == 0:
+            axis.add(MathTex(f"10^{{{k}}}", font_size=SIZES.small, color=PALETTE.muted)
+                     .next_to([x - 0.08, y, 0], LEFT, buff=0.08))
+    chart = VGroup(axis, bars)
+    chart.bars, chart.axis = bars, axis
+    return chart
+
+
+def get_chapter_card(number: int, total: int, title: str) -> VGroup:
+    """An act's opening card: its place in the lecture and its title."""
+    part = get_text(f"Part {number} of {total}", SIZES.label, PALETTE.muted)
+    name = fit_width(get_text(title, SIZES.title, weight="BOLD"))
+    rule = Line(LEFT * 1.5, RIGHT * 1.5, color=PALETTE.accent, stroke_width=3)
+    return VGroup(part, name, rule).arrange(DOWN, buff=0.3)
+
+
+def get_log_axes(x_range: Sequence[float], y_exponents: tuple[int, int],
+                 width: float = 9.0, height: float = 4.5, x_label: str | None = None,
+                 y_label: str | None = None) -> VGroup:
+    """Axes with a log10 y axis from 10^lo to 10^hi, labelled with powers of ten."""
+    lo, hi = y_exponents
+    every = max(1, math.ceil((hi - lo) / 6))
+    axes = Axes(
+        x_range=list(x_range), y_range=[lo, hi, every], x_length=width, y_length=height,
+        y_axis_config={"scaling": LogBase(custom_labels=True), "font_size": SIZES.small},
+        x_axis_config={"font_size": SIZES.small},
+        axis_config={"color": PALETTE.muted, "include_numbers": True,
+                     "include_tip": False},
+        tips=False,
+    )
+    group = VGroup(axes)
+    if x_label:
+        group.add(get_text(x_label, SIZES.small, PALETTE.muted).next_to(axes.x_axis, DOWN))
+    if y_label:
+        group.add(get_text(y_label, SIZES.small, PALETTE.muted)
+                  .rotate(math.pi / 2).next_to(axes.y_axis, LEFT, buff=0.6))
+    group.axes = axes
+    return group
+
+
+def get_heatmap(matrix, cell: float = 0.12, scale: float | None = None) -> VGroup:
+    """A (rows, cols) array as coloured squares, signed colours; ``heatmap[r][c]``."""
+    matrix = np.asarray(matrix, dtype=float)
+    scale = scale or float(np.abs(matrix).max()) or 1.0
+    rows = VGroup(*(
+        VGroup(*(Square(cell, stroke_width=0, fill_color=signed_to_color(v, scale),
+                        fill_opacity=1) for v in row)).arrange(RIGHT, buff=0)
+        for row in matrix))
+    return rows.arrange(DOWN, buff=0)
+
+
+# ------------------------------------------------------------------------------ LSTM
+
+
+class LstmCell(VGroup):
+    """An LSTM cell in the familiar layout: the cell-state line across the top, the gates
+    below it. Parts: ``body``, ``cell_line`` (C_{t-1} -> C_t), ``hidden_line``,
+    ``forget``, ``input``, ``candidate``, ``output`` (gate boxes), ``times_f``, ``plus``,
+    ``times_i``, ``times_o``, ``tanh_c``, and ``labels``."""
+
+    def __init__(self, width: float = 7.0, height: float = 3.6):
+        super().__init__()
+        w, h = width, height
+        self.body = RoundedRectangle(corner_radius=0.25, width=w, height=h,
+                                     color=PALETTE.muted, stroke_width=2,
+                                     fill_color=PALETTE.panel, fill_opacity=1)
+        top, bottom = h / 2 - 0.55, -h / 2 + 0.5
+        left, right = -w / 2, w / 2
+        self.cell_line = Arrow([left - 0.8, top, 0], [right + 0.8, top, 0], buff=0,
+                               color=PALETTE.cell_state, stroke_width=7,
+                               max_tip_length_to_length_ratio=0.04)
+        self.hidden_line = Line([left - 0.8, bottom, 0], [left + 0.6, bottom, 0],
+                                color=PALETTE.forward, stroke_width=4)
+        xs = np.linspace(left + 1.0, right - 1.3, 4)
+        gate_y = bottom + 0.75
+        gates = []
+        for x, symbol, color in zip(xs, (r"\sigma", r"\sigma", r"\tanh", r"\sigma"),
+                                    (PALETTE.forget_gate, PALETTE.input_gate,
+                                     PALETTE.candidate, PALETTE.output_gate), strict=True):
+            box = RoundedRectangle(corner_radius=0.08, width=0.8, height=0.5, color=color,
+                                   stroke_width=3, fill_color=PALETTE.background,
+                                   fill_opacity=1).move_to([x, gate_y, 0])
+            gates.append(VGroup(box, MathTex(symbol, font_size=SIZES.label,
+                                             color=color).move_to(box)))
+        self.forget, self.input, self.candidate, self.output = gates
+
+        def node(symbol, point, color=PALETTE.text):
+            circle = Dot(point, radius=0.2, color=PALETTE.background).set_stroke(color, 3)
+            return VGroup(circle, MathTex(symbol, font_size=SIZES.label, color=color)
+                          .move_to(point))
+
+        self.times_f = node(r"\times", [xs[0], top, 0], PALETTE.forget_gate)
+        mid = (xs[1] + xs[2]) / 2
+        self.plus = node("+", [mid, top, 0], PALETTE.input_gate)
+        self.times_i = node(r"\times", [mid, gate_y + 0.75, 0], PALETTE.input_gate)
+        self.times_o = node(r"\times", [xs[3] + 0.9, bottom + 0.2, 0], PALETTE.output_gate)
+        self.tanh_c = VGroup(
+            RoundedRectangle(corner_radius=0.08, width=0.8, height=0.45,
+                             color=PALETTE.cell_state, stroke_width=2,
+                             fill_color=PALETTE.background, fill_opacity=1),
+            MathTex(r"\tanh", font_size=SIZES.small, color=PALETTE.cell_state),
+        ).move_to([xs[3] + 0.9, top - 0.85, 0])
+        self.tanh_c[1].move_to(self.tanh_c[0])
+        wire = dict(color=PALETTE.muted, stroke_width=2.5)
+        bus_y = bottom
+        self.wires = VGroup(
+            Line([left + 0.6, bus_y, 0], [xs[3], bus_y, 0], **wire),
+            *(Line([x, bus_y, 0], g[0].get_bottom(), **wire) for x, g in zip(xs, gates,
+                                                                              strict=True)),
+            Line(self.forget[0].get_top(), self.times_f[0].get_bottom(), **wire),
+            Line(self.input[0].get_top(), [xs[1], gate_y + 0.75, 0], **wire),
+            Line([xs[1], gate_y + 0.75, 0], self.times_i[0].get_left(), **wire),
+            Line(self.candidate[0].get_top(), [xs[2], gate_y + 0.75, 0], **wire),
+            Line([xs[2], gate_y + 0.75, 0], self.times_i[0].get_right(), **wire),
+            Line(self.times_i[0].get_top(), self.plus[0].get_bottom(), **wire),
+            Line(self.output[0].get_right(), self.times_o[0].get_left(), **wire),
+            Line([xs[3] + 0.9, top, 0], self.tanh_c[0].get_top(), **wire),
+            Line(self.tanh_c[0].get_bottom(), self.times_o[0].get_top(), **wire),
+            Line(self.times_o[0].get_right(), [right + 0.8, bottom + 0.2, 0],
+                 color=PALETTE.forward, stroke_width=4),
+        )
+        self.labels = VGroup(
+            MathTex("C_{t-1}", font_size=SIZES.label, color=PALETTE.cell_state)
+            .next_to(self.cell_line.get_start(), UP, buff=0.1),
+            MathTex("C_t", font_size=SIZES.label, color=PALETTE.cell_state)
+            .next_to(self.cell_line.get_end(), UP, buff=0.1),
+            MathTex("h_{t-1}", font_size=SIZES.label, color=PALETTE.forward)
+            .next_to(self.hidden_line.get_start(), DOWN, buff=0.1),
+            MathTex("h_t", font_size=SIZES.label, color=PALETTE.forward)
+            .next_to([right + 0.8, bottom + 0.2, 0], DOWN, buff=0.1),
+            MathTex("x_t", font_size=SIZES.label, color=PALETTE.weight_x)
+            .next_to([left + 0.6, bus_y, 0], DOWN, buff=0.35),
+            *(MathTex(name, font_size=SIZES.small, color=color)
+              .next_to(g, RIGHT, buff=0.06, aligned_edge=DOWN)
+              for name, g, color in zip(
+                  ("f_t", "i_t", r"\tilde{C}_t", "o_t"), gates,
+                  (PALETTE.forget_gate, PALETTE.input_gate, PALETTE.candidate,
+                   PALETTE.output_gate), strict=True)),
+        )
+        self.add(self.body, self.wires, self.cell_line, self.hidden_line, *gates,
+                 self.times_f, self.plus, self.times_i, self.times_o, self.tanh_c, self.labels)
+
+
+def get_lstm_cell(width: float = 7.0, height: float = 3.6) -> LstmCell:
+    return LstmCell(width, height)
