@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 from rich.console import Console
 
+from lecture.assemble import AssemblyError
+from lecture.render import QUALITIES, RenderError
+from scenes.acts import ACTS
 from scenes.bundle import DEFAULT_BUNDLE, BundleError, load_bundle
 
-ROOT = Path(__file__).resolve().parents[1]
+VOICES = ("flite", "espeak", "none")  # scenes.narration.VOICES, without importing Manim
+
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -31,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args) or 0
-    except (UserError, BundleError) as e:
+    except (UserError, BundleError, RenderError, AssemblyError) as e:
         err.print(f"lecture: error: {e}", markup=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
@@ -44,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="lecture",
         description="An animated lecture on the vanishing gradient problem, drawn from real "
         "PyTorch experiments. `data` trains and probes the models and writes a data bundle; "
-        "`check` validates one.",
+        "`check` validates one; `render` renders scenes; `build` does the whole job.",
     )
     sub = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
@@ -61,14 +64,34 @@ def build_parser() -> argparse.ArgumentParser:
                    help="parallel training processes (default: all cores, %(default)s)")
     p.set_defaults(func=cmd_data)
 
-    p = sub.add_parser("build", help="the whole job: make the bundle if missing, check it",
-                       description="Build the lecture from a data bundle: generate the bundle "
-                       "when the directory does not exist yet, then validate it.")
-    p.add_argument("--data", type=Path, default=DEFAULT_BUNDLE, metavar="DIR",
-                   help="bundle directory (default: %(default)s)")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
-                   help="parallel processes (default: all cores, %(default)s)")
-    p.set_defaults(func=cmd_build)
+    for name in ("render", "build"):
+        if name == "render":
+            p = sub.add_parser("render", help="render scenes to video",
+                               description="Render the lecture's scenes, each in its own "
+                               "manim process, in parallel. A scene whose inputs (its code, "
+                               "the theme, the bundle arrays it reads, quality, voice) have "
+                               "not changed is skipped.")
+            p.add_argument("--only", metavar="SCENE,...",
+                           help="render only these scenes (names: "
+                           f"{', '.join(a.name for a in ACTS)})")
+        else:
+            p = sub.add_parser("build", help="the whole job: bundle, render, assemble",
+                               description="Build the lecture: make the bundle if it is "
+                               "missing, render every scene that changed, and assemble "
+                               "OUT/lecture.mp4 with chapters.txt, lecture.srt, "
+                               "thumbnail.png and manifest.json.")
+        p.add_argument("--quality", choices=list(QUALITIES), default="high",
+                       help="low 480p15, medium 720p30, high 1080p60 (default), 4k 2160p60")
+        p.add_argument("--data", type=Path, default=DEFAULT_BUNDLE, metavar="DIR",
+                       help="bundle directory (default: %(default)s)")
+        p.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
+                       help="output directory (default: ./out)")
+        p.add_argument("--voice", choices=list(VOICES), default="flite",
+                       help="narration voice: flite (default), espeak, or none for a silent "
+                       "track timed at 150 words a minute")
+        p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                       help="scenes rendered at once (default: all cores, %(default)s)")
+        p.set_defaults(func=cmd_render if name == "render" else cmd_build)
 
     p = sub.add_parser("check", help="validate a bundle and summarise it",
                        description="Validate a bundle against schema_version 1 and print its "
@@ -103,12 +126,29 @@ def cmd_data(args) -> int:
 # ------------------------------------------------------------------------------ build
 
 
+def cmd_render(args) -> int:
+    from lecture.build import render
+
+    _check_jobs(args.jobs)
+    only = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
+    render(data=args.data, out=args.out, quality=args.quality, voice=args.voice,
+           jobs=args.jobs, only=only, console=err)
+    return 0
+
+
 def cmd_build(args) -> int:
+    from lecture.build import build
+
+    _check_jobs(args.jobs)
     if not args.data.exists():
         err.print(f"no bundle at {args.data}: generating it", markup=False)
         cmd_data(argparse.Namespace(out=args.data, seed=0, quick=False, jobs=args.jobs))
-    else:
-        summarise(args.data)
+    manifest = build(data=args.data, out=args.out, quality=args.quality, voice=args.voice,
+                     jobs=args.jobs, console=err)
+    video = manifest["video"]
+    out.print(f"wrote {args.out / 'lecture.mp4'}: {video['duration']:.1f} s, "
+              f"{video['width']}x{video['height']} at {video['fps']:g} fps, "
+              f"{len(manifest['chapters'])} chapters")
     return 0
 
 
@@ -134,15 +174,6 @@ def summarise(root: Path) -> None:
         norms = bundle[f"{prefix}/grad/h_norm"][-1]
         ratio = norms[0] / norms[-1] if norms[-1] else float("nan")
         out.print(f"  {prefix:<14}{acc:>9.3f}  {ratio:>22.3g}")
-
-
-def git_commit() -> str | None:
-    try:
-        result = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"],
-                                capture_output=True, text=True, timeout=5, check=True)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout.strip() or None
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from lecture.provenance import git_commit
 from models.config import Config, quick_config
 from models.experiments import Job, assemble, plan, run_job, vocab
 from scenes.bundle import write_bundle
@@ -79,8 +80,6 @@ def run_jobs(cfg: Config, todo: list[Job], jobs: int, console: Console):
 
 
 def generator_info() -> dict:
-    from lecture.cli import git_commit
-
     return {
         "name": "vanishing-gradients-animated",
         "version": version("vanishing-gradients-animated"),

@@ -49,7 +49,7 @@ def text_mobjects(mobjects: Iterable[Mobject]) -> list[Mobject]:
 
 
 def describe(m: Mobject) -> str:
-    text = getattr(m, "text", None) or getattr(m, "tex_string", None)
+    text = getattr(m, "original_text", None) or getattr(m, "tex_string", None)
     if text is None and isinstance(m, DecimalNumber):
         text = f"{m.get_value():g}"
     return repr(str(text)[:40]) if text is not None else type(m).__name__

@@ -12,3 +12,11 @@ def quick_bundle(tmp_path_factory):
     root = tmp_path_factory.mktemp("bundle") / "quick"
     generate_bundle(root, seed=0, quick=True, jobs=1)
     return root
+
+
+def pytest_addoption(parser):
+    # the options Manim's frames_comparison reads
+    parser.addoption("--set_test", action="store_true", default=False,
+                     help="write the control frames of the frame-comparison tests")
+    parser.addoption("--show_diff", action="store_true", default=False,
+                     help="show a frame comparison's difference")

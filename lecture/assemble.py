@@ -1,0 +1,200 @@
+"""Join rendered scenes into the lecture: video, audio, chapters, subtitles, manifest.
+
+The video is joined without re-encoding (packets copied, timestamps shifted). The audio
+is rebuilt from each scene's lossless narration track, padded or trimmed to the exact
+length of that scene's video, and encoded once: the joined track lasts exactly as long as
+the video and stays in sync at every scene boundary, where copying each scene's AAC stream
+would drift by its encoder padding.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import srt
+
+__all__ = ["AssemblyError", "SceneClip", "assemble_lecture", "chapters_from", "format_time"]
+
+AUDIO_RATE = 48000
+MIN_CHAPTER = 10.0  # YouTube ignores chapter lists with a chapter shorter than this
+
+
+class AssemblyError(Exception):
+    pass
+
+
+@dataclass
+class SceneClip:
+    name: str
+    title: str
+    video: Path
+    duration: float = 0.0
+    start: float = 0.0
+
+    @property
+    def srt(self) -> Path:
+        return self.video.with_suffix(".srt")
+
+    @property
+    def wav(self) -> Path:
+        return self.video.with_suffix(".wav")
+
+
+def _video_format(path: Path) -> tuple:
+    with av.open(str(path)) as c:
+        s = c.streams.video[0]
+        return (s.codec_context.name, s.width, s.height, s.average_rate,
+                s.codec_context.pix_fmt)
+
+
+def check_compatible(clips: list[SceneClip]) -> tuple:
+    """Stream copy 'succeeds' on mismatched inputs and writes a broken file: check first."""
+    formats = {clip.name: _video_format(clip.video) for clip in clips}
+    first = formats[clips[0].name]
+    for name, fmt in formats.items():
+        if fmt != first:
+            raise AssemblyError(
+                f"scene {name!r} is {fmt[1]}x{fmt[2]} at {fmt[3]} fps ({fmt[0]}), but "
+                f"{clips[0].name!r} is {first[1]}x{first[2]} at {first[3]} fps ({first[0]}): "
+                "render every scene at one --quality")
+    return first
+
+
+def _scene_audio(clip: SceneClip, resampler_factory) -> np.ndarray:
+    """The scene's narration at AUDIO_RATE, mono float32, exactly as long as its video."""
+    samples = round(clip.duration * AUDIO_RATE)
+    if not clip.wav.exists():
+        return np.zeros(samples, dtype=np.float32)
+    chunks = []
+    resampler = resampler_factory()
+    with av.open(str(clip.wav)) as c:
+        for frame in c.decode(audio=0):
+            for out in resampler.resample(frame):
+                chunks.append(out.to_ndarray().reshape(-1))
+    for out in resampler.resample(None):
+        chunks.append(out.to_ndarray().reshape(-1))
+    audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+    audio = audio[:samples]
+    return np.pad(audio, (0, samples - len(audio))).astype(np.float32)
+
+
+def _join(clips: list[SceneClip], target: Path) -> None:
+    def resampler():
+        return av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE)
+
+    tmp = target.with_name(f".{target.name}.partial")
+    try:
+        with av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as out:
+            with av.open(str(clips[0].video)) as first:
+                v_out = out.add_stream_from_template(first.streams.video[0])
+            a_out = out.add_stream("aac", rate=AUDIO_RATE, layout="mono")
+            a_out.bit_rate = 128_000
+            offset = Fraction(0)  # seconds
+            audio_pts = 0
+            for clip in clips:
+                with av.open(str(clip.video)) as src:
+                    v_in = src.streams.video[0]
+                    shift = int(offset / v_in.time_base)
+                    for packet in src.demux(v_in):
+                        if packet.dts is None:
+                            continue
+                        packet.pts += shift
+                        packet.dts += shift
+                        packet.stream = v_out
+                        out.mux(packet)
+                    frames = v_in.frames
+                    length = Fraction(frames) / v_in.average_rate
+                audio = _scene_audio(clip, resampler)
+                frame = av.AudioFrame.from_ndarray(audio.reshape(1, -1), format="flt",
+                                                   layout="mono")
+                frame.sample_rate = AUDIO_RATE
+                frame.pts = audio_pts
+                frame.time_base = Fraction(1, AUDIO_RATE)
+                audio_pts += audio.size
+                for packet in a_out.encode(frame):
+                    out.mux(packet)
+                offset += length
+            for packet in a_out.encode(None):
+                out.mux(packet)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def format_time(seconds: float) -> str:
+    s = int(seconds)
+    h, m, s = s // 3600, s // 60 % 60, s % 60
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def chapters_from(clips: list[SceneClip], total: float) -> list[tuple[float, str]]:
+    """One chapter per act at its start; an act shorter than ``MIN_CHAPTER`` s joins the
+    chapter before it (YouTube's rule), and the first chapter is at 0:00."""
+    chapters: list[tuple[float, str]] = []
+    for clip in clips:
+        start = float(int(clip.start))
+        if chapters and (start - chapters[-1][0] < MIN_CHAPTER):
+            continue
+        chapters.append((start, clip.title))
+    if len(chapters) > 1 and total - chapters[-1][0] < MIN_CHAPTER:
+        chapters.pop()
+    return chapters
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.partial")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _subtitles(clips: list[SceneClip]) -> str:
+    from datetime import timedelta
+
+    entries = []
+    for clip in clips:
+        if not clip.srt.exists():
+            continue
+        shift = timedelta(seconds=clip.start)
+        for sub in srt.parse(clip.srt.read_text(encoding="utf-8")):
+            end = min(sub.end, timedelta(seconds=clip.duration))
+            if sub.start >= end:
+                continue
+            entries.append(srt.Subtitle(0, sub.start + shift, end + shift, sub.content))
+    return srt.compose(entries, reindex=True)
+
+
+def assemble_lecture(clips: list[SceneClip], out: Path, manifest: dict) -> dict:
+    """Write ``lecture.mp4``, ``chapters.txt``, ``lecture.srt`` and ``manifest.json``."""
+    if not clips:
+        raise AssemblyError("no scenes to assemble")
+    fmt = check_compatible(clips)
+    start = 0.0
+    for clip in clips:
+        with av.open(str(clip.video)) as c:
+            s = c.streams.video[0]
+            clip.duration = float(Fraction(s.frames) / s.average_rate)
+        clip.start = start
+        start += clip.duration
+    total = start
+    _join(clips, out / "lecture.mp4")
+    chapters = chapters_from(clips, total)
+    _write_text(out / "chapters.txt",
+                "".join(f"{format_time(t)} {title}\n" for t, title in chapters))
+    _write_text(out / "lecture.srt", _subtitles(clips))
+    manifest = {
+        **manifest,
+        "video": {"file": "lecture.mp4", "duration": total, "width": fmt[1],
+                  "height": fmt[2], "fps": float(fmt[3]), "codec": fmt[0]},
+        "chapters": [{"start": t, "title": title} for t, title in chapters],
+        "scenes": [{"name": c.name, "title": c.title, "file": f"scenes/{c.video.name}",
+                    "start": c.start, "duration": c.duration} for c in clips],
+    }
+    _write_text(out / "manifest.json", json.dumps(manifest, indent=1) + "\n")
+    return manifest

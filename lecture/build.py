@@ -1,0 +1,84 @@
+"""``lecture render`` and ``lecture build``: plan, render what changed, assemble."""
+
+from __future__ import annotations
+
+import json
+import platform
+from importlib.metadata import version
+from pathlib import Path
+
+from rich.console import Console
+
+from lecture.assemble import SceneClip, assemble_lecture
+from lecture.provenance import git_commit
+from lecture.render import (
+    RenderError,
+    SceneResult,
+    ensure_writable,
+    plan_scenes,
+    render_scenes,
+    render_thumbnail,
+    scene_env,
+    select_acts,
+    thumbnail_key,
+)
+from scenes.bundle import load_bundle
+
+__all__ = ["build", "render"]
+
+
+def render(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
+           only: list[str] | None = None, console: Console) -> list[SceneResult]:
+    acts = select_acts(only)
+    bundle = load_bundle(data)
+    out = ensure_writable(out)
+    plan = plan_scenes(acts, bundle, out, quality, voice)
+    render_scenes(plan, data=data, out=out, quality=quality, voice=voice, jobs=jobs,
+                  console=console)
+    failed = [r for r in plan if r.status == "failed"]
+    if failed:
+        first = failed[0]
+        others = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        raise RenderError(f"scene {first.act.name!r} failed: {first.error}{others}; the "
+                          "other scenes are kept, and a re-run renders only what failed")
+    return plan
+
+
+def build(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
+          console: Console) -> dict:
+    plan = render(data=data, out=out, quality=quality, voice=voice, jobs=jobs,
+                  console=console)
+    keys = {r.act.name: r.key for r in plan}
+    thumb = thumbnail_key()
+    previous = _read_json(out / "manifest.json")
+    if not (previous and previous.get("thumbnail_key") == thumb
+            and (out / "thumbnail.png").exists()):
+        render_thumbnail(out, scene_env(data, voice))
+    if (previous and previous.get("scene_keys") == keys and previous.get("quality") == quality
+            and previous.get("thumbnail_key") == thumb and (out / "lecture.mp4").exists()):
+        console.print("lecture.mp4 is up to date", markup=False)
+        return previous
+    bundle = load_bundle(data)
+    clips = [SceneClip(r.act.name, r.act.title, r.video) for r in plan]
+    console.print(f"assembling {len(clips)} scenes", markup=False)
+    manifest = {
+        "bundle": {"path": str(Path(data).resolve()), "digest": bundle.digest(),
+                   "seed": bundle.config.get("seed"), "seq_len": bundle.config.get("seq_len")},
+        "git_commit": git_commit(),
+        "versions": {"python": platform.python_version(), "manim": version("manim"),
+                     "manim-voiceover": version("manim-voiceover"), "av": version("av"),
+                     "numpy": version("numpy")},
+        "quality": quality,
+        "voice": voice,
+        "scene_keys": keys,
+        "thumbnail_key": thumb,
+        "thumbnail": "thumbnail.png",
+    }
+    return assemble_lecture(clips, out, manifest)
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None

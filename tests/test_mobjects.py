@@ -1,0 +1,101 @@
+"""Frame comparisons of the reusable mobjects, drawn from a small fixed bundle, and the
+pure maps and layout checks they rely on. Regenerate the control frames after a reviewed
+visual change with ``pytest tests/test_mobjects.py --set_test``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from manim import DOWN, LEFT, RIGHT, UP, Text
+from manim.utils.testing import frames_comparison as frames_module
+from manim.utils.testing.frames_comparison import frames_comparison
+
+from scenes.bundle import load_bundle
+from scenes.layout import layout_problems
+from scenes.mobjects import (
+    get_gradient_chart,
+    get_heatmap,
+    get_lstm_cell,
+    get_rnn_cell,
+    get_unrolled_chain,
+    get_vector,
+)
+from scenes.theme import PALETTE, grad_to_color, signed_to_color, value_to_color
+
+__module_test__ = "mobjects"
+
+# Manim skips frame tests below Cairo 1.18, whose output differs from older versions. Debian
+# 12 ships 1.16; the control frames here were made with it, on the machine CI runs on, so
+# they compare like with like.
+frames_module.MIN_CAIRO_VERSION = 0
+
+BUNDLE = load_bundle(Path(__file__).parent / "data" / "quick")
+
+
+@frames_comparison
+def test_rnn_cell(scene):
+    scene.add(get_rnn_cell("h_t"))
+
+
+@frames_comparison
+def test_unrolled_chain_with_hidden_states(scene):
+    words = BUNDLE.words("recall", BUNDLE["rnn_tanh/probe/tokens"][:5])
+    chain = get_unrolled_chain(5, input_labels=words, input_weight_label="W_x")
+    vectors = [get_vector(h[:8]).next_to(cell, UP) for h, cell in
+               zip(BUNDLE["rnn_tanh/probe/h"][:5], chain.cells, strict=True)]
+    scene.add(chain, *vectors)
+
+
+@frames_comparison
+def test_gradient_chart_with_an_exact_zero(scene):
+    norms = BUNDLE["rnn_sigmoid/grad/h_norm"][-1].copy()
+    norms[0] = 0.0  # underflow, drawn as a hollow stub
+    positive = norms[norms > 0]
+    scene.add(get_gradient_chart(norms, positive.min(), positive.max(), width=10, height=3))
+
+
+@frames_comparison
+def test_lstm_cell(scene):
+    scene.add(get_lstm_cell())
+
+
+@frames_comparison
+def test_forget_gate_heatmap(scene):
+    scene.add(get_heatmap(BUNDLE["cuisine/lstm/probe/gate/forget"].T, cell=0.2))
+
+
+def test_zero_gradients_are_drawn_unlike_small_ones():
+    chart = get_gradient_chart([0.0, 1e-12, 1.0], 1e-12, 1.0)
+    zero, tiny, big = chart.bars
+    assert zero.get_fill_opacity() == 0 and zero.get_stroke_width() > 0
+    assert tiny.get_fill_opacity() == 1 and big.height > tiny.height
+
+
+def test_colour_maps():
+    assert grad_to_color(0.0, 1e-9, 1.0) == value_to_color(0.0)
+    assert grad_to_color(1.0, 1e-9, 1.0) == value_to_color(1.0)
+    assert grad_to_color(1e-9, 1e-9, 1.0) != grad_to_color(1e-4, 1e-9, 1.0)
+    assert signed_to_color(1.0) != signed_to_color(-1.0)
+    assert signed_to_color(0.0).to_hex().upper() == PALETTE.panel.upper()
+
+
+def test_layout_finds_text_off_frame_and_overlapping():
+    inside = Text("inside")
+    outside = Text("far away").shift(RIGHT * 8)
+    a, b = Text("one"), Text("two").shift(RIGHT * 0.1)
+    c = Text("apart").shift(DOWN * 2 + LEFT * 3)
+    problems = layout_problems([inside.shift(UP * 3), outside, a, b, c])
+    assert len(problems) == 2, problems
+    assert problems[0].startswith("'far away' leaves the frame (x 6.")
+    assert problems[1] == "'one' overlaps 'two'"
+    assert layout_problems([c]) == []
+    hidden = Text("hidden").set_opacity(0)
+    assert layout_problems([hidden, Text("hidden too")]) == []
+
+
+@pytest.mark.parametrize("size", [2, 7])
+def test_heatmap_shape(size):
+    heatmap = get_heatmap(np.arange(size * 3).reshape(size, 3))
+    assert len(heatmap) == size and len(heatmap[0]) == 3

@@ -1,0 +1,230 @@
+"""The render pipeline: bad input, caching, and a real low-quality build of the whole
+lecture, decoded and checked."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+import srt
+
+from lecture.assemble import SceneClip, chapters_from, format_time
+from lecture.cli import main
+from lecture.render import declared_reads, plan_scenes
+from scenes.acts import ACTS
+from scenes.bundle import DEFAULT_BUNDLE, load_bundle, write_bundle
+
+QUICK = Path(__file__).parent / "data" / "quick"
+
+
+# ---------------------------------------------------------------------------- bad input
+
+
+def _error(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.startswith("lecture: error: ") and err.count("\n") == 1, err
+    return err
+
+
+def test_unknown_scene_name(tmp_path, capsys):
+    assert main(["render", "--only", "hook,finale", "--out", str(tmp_path)]) == 2
+    assert "unknown scene 'finale'; choose from hook, feedforward, rnn" in _error(capsys)
+
+
+def test_bundle_that_fails_validation(tmp_path, capsys):
+    bad = tmp_path / "bad"
+    shutil.copytree(QUICK, bad)
+    (bad / "manifest.json").write_text("{")
+    assert main(["render", "--data", str(bad), "--out", str(tmp_path / "o")]) == 2
+    assert "manifest.json: invalid JSON" in _error(capsys)
+
+
+def test_unwritable_out(tmp_path, capsys):
+    (tmp_path / "file").write_text("")
+    assert main(["render", "--only", "hook", "--out", str(tmp_path / "file" / "o")]) == 2
+    assert "cannot write output here" in _error(capsys)
+
+
+def test_latex_missing(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no latex, no dvisvgm
+    assert main(["render", "--only", "hook", "--out", str(tmp_path / "o")]) == 2
+    assert "LaTeX is missing (latex, dvisvgm not found on PATH)" in _error(capsys)
+
+
+# ------------------------------------------------------------------------------ caching
+
+
+def test_changing_one_array_rerenders_only_the_scenes_that_read_it(tmp_path):
+    bundle = load_bundle(DEFAULT_BUNDLE)
+    arrays = dict(bundle)
+    arrays["scalar/factor"] = arrays["scalar/factor"] * 1.01
+    changed = load_bundle(write_bundle(tmp_path / "changed", arrays, config=bundle.config,
+                                       vocab=bundle.vocab,
+                                       generator=bundle.manifest["generator"]))
+    before = {r.act.name: r.key for r in plan_scenes(list(ACTS), bundle, tmp_path, "low", "none")}
+    after = {r.act.name: r.key for r in plan_scenes(list(ACTS), changed, tmp_path, "low", "none")}
+    readers = {a.name for a in ACTS
+               if "scalar/factor" in bundle.keys_under(declared_reads(a.module, a.scene))}
+    assert readers, "some act must show the scalar example"
+    assert {name for name in before if before[name] != after[name]} == readers
+    other = {r.act.name: r.key for r in plan_scenes(list(ACTS), bundle, tmp_path, "medium",
+                                                     "none")}
+    assert all(other[n] != before[n] for n in before)  # quality is an input too
+
+
+def test_chapters_follow_youtube_rules():
+    clips = [SceneClip(n, n.title(), Path(n)) for n in ("a", "b", "c", "d")]
+    for clip, start in zip(clips, (0.0, 30.5, 35.0, 80.0), strict=True):
+        clip.start = start
+    assert chapters_from(clips, total=85.0) == [(0.0, "A"), (30.0, "B")]
+    assert chapters_from(clips, total=200.0) == [(0.0, "A"), (30.0, "B"), (80.0, "D")]
+    assert format_time(75.9) == "1:15" and format_time(3725) == "1:02:05"
+
+
+# ------------------------------------------------------------------- the whole lecture
+
+
+@pytest.fixture(scope="module")
+def lecture(tmp_path_factory):
+    """Build the whole lecture at low quality with the real voice; layout checks strict."""
+    out = tmp_path_factory.mktemp("lecture")
+    os.environ["LECTURE_LAYOUT"] = "strict"
+    try:
+        assert main(["build", "--quality", "low", "--out", str(out)]) == 0
+    finally:
+        del os.environ["LECTURE_LAYOUT"]
+    return out
+
+
+def _seconds(td) -> float:
+    return td.total_seconds()
+
+
+@pytest.mark.slow
+def test_video_format_and_duration(lecture):
+    manifest = json.loads((lecture / "manifest.json").read_text())
+    with av.open(str(lecture / "lecture.mp4")) as c:
+        video = c.streams.video[0]
+        assert (video.width, video.height, video.average_rate) == (854, 480, 15)
+        duration = float(Fraction(video.frames) / video.average_rate)
+        audio = c.streams.audio[0]
+        audio_duration = float(audio.duration * audio.time_base)
+    total = sum(s["duration"] for s in manifest["scenes"])
+    assert abs(duration - total) <= 1 / 15
+    assert abs(audio_duration - duration) <= 0.1
+    assert [s["name"] for s in manifest["scenes"]] == [a.name for a in ACTS]
+    assert 8 * 60 <= duration <= 15 * 60, duration
+    assert manifest["bundle"]["digest"] == load_bundle(DEFAULT_BUNDLE).digest()
+
+
+def _audio(path: Path) -> tuple[np.ndarray, int]:
+    with av.open(str(path)) as c:
+        stream = c.streams.audio[0]
+        rate = stream.rate
+        chunks = [f.to_ndarray().mean(axis=0) for f in c.decode(stream)]
+    return np.concatenate(chunks), rate
+
+
+@pytest.mark.slow
+def test_audio_speaks_where_the_subtitles_say(lecture):
+    samples, rate = _audio(lecture / "lecture.mp4")
+    subs = list(srt.parse((lecture / "lecture.srt").read_text()))
+    assert len(subs) > 50
+    quiet = 0
+    for sub in subs:
+        a, b = int(_seconds(sub.start) * rate), int(_seconds(sub.end) * rate)
+        rms = float(np.sqrt(np.mean(samples[a:b] ** 2)))
+        quiet += rms < 1e-3
+    assert quiet <= len(subs) // 20, f"{quiet} of {len(subs)} subtitles fall on silence"
+    assert float(np.sqrt(np.mean(samples**2))) > 1e-2
+
+
+@pytest.mark.slow
+def test_every_scene_video_carries_its_audio(lecture):
+    for scene in sorted((lecture / "scenes").glob("*.mp4")):
+        with av.open(str(scene)) as c:
+            assert c.streams.audio, scene.name
+            v, a = c.streams.video[0], c.streams.audio[0]
+            assert abs(float(a.duration * a.time_base) - float(v.duration * v.time_base)) < 0.2
+
+
+@pytest.mark.slow
+def test_chapters_and_subtitles_parse_in_order(lecture):
+    manifest = json.loads((lecture / "manifest.json").read_text())
+    duration = manifest["video"]["duration"]
+    lines = (lecture / "chapters.txt").read_text().splitlines()
+    times = []
+    for line in lines:
+        stamp, title = line.split(" ", 1)
+        m, s = stamp.split(":")[-2:]
+        times.append(int(m) * 60 + int(s) + 3600 * int(stamp.count(":") == 2 and
+                                                        stamp.split(":")[0]))
+        assert title
+    assert times[0] == 0 and len(times) == len(ACTS)
+    assert all(b - a >= 10 for a, b in zip(times, times[1:], strict=False))
+    assert times[-1] < duration
+    subs = list(srt.parse((lecture / "lecture.srt").read_text()))
+    starts = [_seconds(s.start) for s in subs]
+    assert starts == sorted(starts) and _seconds(subs[-1].end) <= duration + 0.05
+
+
+@pytest.mark.slow
+def test_no_black_frame_at_a_chapter_start(lecture):
+    manifest = json.loads((lecture / "manifest.json").read_text())
+    with av.open(str(lecture / "lecture.mp4")) as c:
+        stream = c.streams.video[0]
+        for chapter in manifest["chapters"]:
+            c.seek(int(chapter["start"] / stream.time_base), stream=stream)
+            frame = next(f for f in c.decode(stream)
+                         if float(f.pts * f.time_base) >= chapter["start"] - 1e-6)
+            pixels = frame.to_ndarray(format="gray")
+            assert pixels.max() > 128, f"chapter {chapter['title']!r} opens on a black frame"
+
+
+@pytest.mark.slow
+def test_thumbnail_and_manifest(lecture):
+    from PIL import Image
+
+    with Image.open(lecture / "thumbnail.png") as image:
+        assert image.size == (1280, 720)
+        assert np.asarray(image.convert("L")).max() > 128
+    manifest = json.loads((lecture / "manifest.json").read_text())
+    assert manifest["quality"] == "low" and manifest["voice"] == "flite"
+    assert manifest["versions"]["manim"] == "0.22.0"
+    starts = [s["start"] for s in manifest["scenes"]]
+    assert starts == sorted(starts) and starts[0] == 0
+
+
+@pytest.mark.slow
+def test_second_build_renders_nothing(lecture, capsys):
+    videos = sorted((lecture / "scenes").glob("*.mp4"))
+    stamps = [v.stat().st_mtime_ns for v in videos]
+    lecture_stamp = (lecture / "lecture.mp4").stat().st_mtime_ns
+    assert main(["build", "--quality", "low", "--out", str(lecture)]) == 0
+    assert "lecture.mp4 is up to date" in capsys.readouterr().err
+    assert [v.stat().st_mtime_ns for v in videos] == stamps
+    assert (lecture / "lecture.mp4").stat().st_mtime_ns == lecture_stamp
+
+
+@pytest.mark.slow
+def test_another_bundle_gives_another_picture(lecture, tmp_path):
+    """The hook, rendered from the quick bundle, differs from the default bundle's."""
+    assert main(["render", "--only", "hook", "--quality", "low", "--data", str(QUICK),
+                 "--out", str(tmp_path)]) == 0
+
+    def frame_in_last_section(out: Path) -> np.ndarray:
+        record = json.loads((out / "scenes" / "01_hook.json").read_text())
+        at = sum(s["duration"] for s in record["sections"][:-1]) + 8.0
+        with av.open(str(out / "scenes" / "01_hook.mp4")) as c:
+            stream = c.streams.video[0]
+            return next(f.to_ndarray(format="rgb24") for f in c.decode(stream)
+                        if float(f.pts * f.time_base) >= at)
+
+    default, quick = frame_in_last_section(lecture), frame_in_last_section(tmp_path)
+    assert np.abs(default.astype(int) - quick.astype(int)).mean() > 0.5
