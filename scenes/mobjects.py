@@ -26,27 +26,30 @@ from manim import (
     Square,
     Text,
     VGroup,
+    VMobject,
     config,
 )
-from manim.mobject.graphing.scale import LogBase
 
 from .theme import FONTS, LAYOUT, PALETTE, SIZES, grad_to_color, signed_to_color
 
 __all__ = [
+    "ExponentAxes",
     "LstmCell",
     "UnrolledChain",
     "fit_width",
+    "get_backward_arrows",
     "get_bullets",
     "get_caption",
     "get_chapter_card",
     "get_equation",
+    "get_exponent_axes",
     "get_gradient_bars",
     "get_gradient_chart",
     "get_heading",
     "get_heatmap",
-    "get_log_axes",
     "get_loop_arrow",
     "get_lstm_cell",
+    "get_polyline",
     "get_rnn_cell",
     "get_text",
     "get_unrolled_chain",
@@ -130,13 +133,15 @@ def get_rnn_cell(label: str = "h", size: float = LAYOUT.cell_size,
 
 
 def get_loop_arrow(cell: VGroup, label: str = "W_h") -> VGroup:
-    """The folded RNN's loop: the hidden state fed back into the same cell."""
+    """The folded RNN's loop, drawn outside the box: out of its right side, over the top
+    right corner and back in through its top. ``loop[0]`` is the arrow, ``loop[1]`` its
+    weight label."""
     box = cell[0]
-    arrow = CurvedArrow(box.get_right() + UP * 0.15, box.get_top() + RIGHT * 0.15,
-                        angle=-4.2, color=PALETTE.weight_h, stroke_width=4, tip_length=0.18)
+    arrow = CurvedArrow(box.get_right() + UP * 0.2 * box.height,
+                        box.get_top() + RIGHT * 0.2 * box.width, angle=3 * math.pi / 2,
+                        color=PALETTE.weight_h, stroke_width=4, tip_length=0.18)
     text = MathTex(label, font_size=SIZES.label, color=PALETTE.weight_h)
-    text.next_to(arrow, UP + RIGHT, buff=0.05)
-    return VGroup(arrow, text)
+    return VGroup(arrow, text.next_to(arrow, UP + RIGHT, buff=0.05))
 
 
 class UnrolledChain(VGroup):
@@ -184,6 +189,30 @@ class UnrolledChain(VGroup):
 
 def get_unrolled_chain(steps: int, **kwargs) -> UnrolledChain:
     return UnrolledChain(steps, **kwargs)
+
+
+def get_backward_arrows(chain: UnrolledChain, scales: Sequence[float] | None = None,
+                        color: str = PALETTE.gradient, angle: float = 0.0,
+                        offset: float = 0.28) -> VGroup:
+    """The gradient flowing back through an unrolled chain: ``arrows[i]`` runs from cell i+1
+    back to cell i. Straight (``angle`` 0) under each W_h link, ``offset`` below it; or, with
+    an ``angle``, an arc from the bottom of one cell to the bottom of the one before.
+    ``scales[i]`` thickens or thins arrow i (clipped to stay drawable)."""
+    scales = np.ones(len(chain.links)) if scales is None else np.asarray(scales, dtype=float)
+    arrows = VGroup()
+    for a, b, scale in zip(chain.cells[:-1], chain.cells[1:], scales, strict=True):
+        if angle:
+            arrows.add(CurvedArrow(b[0].get_bottom() + DOWN * offset,
+                                   a[0].get_bottom() + DOWN * offset, angle=angle,
+                                   color=color, stroke_width=float(np.clip(4 * scale, 0.75, 16)),
+                                   tip_length=0.18))
+        else:
+            arrows.add(Arrow(b[0].get_left() + DOWN * offset, a[0].get_right() + DOWN * offset,
+                             buff=0.06, color=color,
+                             stroke_width=float(np.clip(5 * scale, 0.75, 16)), tip_length=0.25,
+                             max_stroke_width_to_length_ratio=50,
+                             max_tip_length_to_length_ratio=0.3))
+    return arrows
 
 
 def get_vector(values: Sequence[float], scale: float | None = None,
@@ -259,28 +288,54 @@ def get_chapter_card(number: int, total: int, title: str) -> VGroup:
     return VGroup(part, name, rule).arrange(DOWN, buff=0.3)
 
 
-def get_log_axes(x_range: Sequence[float], y_exponents: tuple[int, int],
-                 width: float = 9.0, height: float = 4.5, x_label: str | None = None,
-                 y_label: str | None = None) -> VGroup:
-    """Axes with a log10 y axis from 10^lo to 10^hi, labelled with powers of ten."""
-    lo, hi = y_exponents
-    every = max(1, math.ceil((hi - lo) / 6))
-    axes = Axes(
-        x_range=list(x_range), y_range=[lo, hi, every], x_length=width, y_length=height,
-        y_axis_config={"scaling": LogBase(custom_labels=True), "font_size": SIZES.small},
-        x_axis_config={"font_size": SIZES.small},
-        axis_config={"color": PALETTE.muted, "include_numbers": True,
-                     "include_tip": False},
-        tips=False,
-    )
-    group = VGroup(axes)
+class ExponentAxes(Axes):
+    """A value on a log10 scale, from 10^lo to 10^hi, against x from 0 to ``steps``.
+
+    The y axis counts decades above 10^lo, so the x axis runs along the bottom (not through
+    10^0, as Manim's log scaling puts it), and the powers of ten are labelled at a size that
+    reads at 480p. ``value_to_point(x, v)`` places a value; ``c2p(x, log10(v) - lo)`` is the
+    same point.
+    """
+
+    def __init__(self, steps: int, lo: int, hi: int, every: int = 1, width: float = 9.0,
+                 height: float = 4.5):
+        tick = next(n for n in (1, 2, 5, 10, 20, 50, 100, 200, 500, 10**9) if n >= steps / 6)
+        super().__init__(x_range=[0, steps, tick], y_range=[0, hi - lo + 1, every],
+                         x_length=width, y_length=height, tips=False,
+                         axis_config={"color": PALETTE.muted, "include_tip": False})
+        self.lo, self.hi = lo, hi
+        for k in range(hi, lo - 1, -every):
+            self.add(MathTex(f"10^{{{k}}}", font_size=SIZES.label, color=PALETTE.muted)
+                     .next_to(self.c2p(0, k - lo), LEFT, buff=0.15))
+        for t in range(tick, steps + 1, tick):
+            self.add(get_text(str(t), SIZES.small, PALETTE.muted)
+                     .next_to(self.c2p(t, 0), DOWN, buff=0.15))
+
+    def value_to_point(self, x: float, value: float) -> np.ndarray:
+        return self.c2p(x, math.log10(value) - self.lo)
+
+
+def get_exponent_axes(steps: int, lo: int, hi: int, every: int = 1, width: float = 9.0,
+                      height: float = 4.5, x_label: str | None = None,
+                      y_label: str | None = None) -> VGroup:
+    """:class:`ExponentAxes` (``chart.axes``) with optional axis names, below and to the
+    left. ``lo``, ``hi`` and ``every`` as :func:`scenes.numbers.exponent_range` gives them."""
+    axes = ExponentAxes(steps, lo, hi, every, width, height)
+    chart = VGroup(axes)
     if x_label:
-        group.add(get_text(x_label, SIZES.small, PALETTE.muted).next_to(axes.x_axis, DOWN))
+        chart.add(get_caption(x_label, SIZES.small).next_to(axes, DOWN, buff=0.15))
     if y_label:
-        group.add(get_text(y_label, SIZES.small, PALETTE.muted)
-                  .rotate(math.pi / 2).next_to(axes.y_axis, LEFT, buff=0.6))
-    group.axes = axes
-    return group
+        chart.add(get_caption(y_label, SIZES.small).rotate(math.pi / 2)
+                  .next_to(axes, LEFT, buff=0.15))
+    chart.axes = axes
+    return chart
+
+
+def get_polyline(axes: Axes, xs: Sequence[float], ys: Sequence[float], color: str,
+                 width: float = 5) -> VMobject:
+    """A curve through data points, straight between them, in the axes' coordinates."""
+    points = [axes.c2p(x, y) for x, y in zip(xs, ys, strict=True)]
+    return VMobject(stroke_color=color, stroke_width=width).set_points_as_corners(points)
 
 
 def get_heatmap(matrix, cell: float = 0.12, scale: float | None = None) -> VGroup:

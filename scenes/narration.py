@@ -156,8 +156,13 @@ class LectureScene(VoiceoverScene):
         self.check_layout()
         super().next_section(*args, **kwargs)
 
+    def play(self, *args, **kwargs):
+        super().play(*args, **kwargs)
+        self.check_layout()
+
     def check_layout(self):
-        """No text outside the frame or on top of other text, at every section end."""
+        """No text outside the frame or on top of other text: checked where every animation
+        ends, so at every section end too, before a step's closing fade clears the screen."""
         problems = layout_problems(self.mobjects)
         self.layout_checks += 1
         if not problems:

@@ -228,3 +228,49 @@ def test_another_bundle_gives_another_picture(lecture, tmp_path):
 
     default, quick = frame_in_last_section(lecture), frame_in_last_section(tmp_path)
     assert np.abs(default.astype(int) - quick.astype(int)).mean() > 0.5
+
+
+@pytest.mark.slow
+def test_failed_scene_names_itself_and_keeps_the_others(lecture, capsys, monkeypatch):
+    import sys
+
+    import lecture.render as render_mod
+
+    victim = lecture / "scenes" / "10_summary.json"
+    victim.unlink()  # this scene must render again; the others are up to date
+    records = {p: p.read_bytes() for p in (lecture / "scenes").glob("*.json")}
+
+    def failing(act, quality, media, still=False):
+        return [sys.executable, "-c", "raise ZeroDivisionError('boom in the scene')"]
+
+    monkeypatch.setattr(render_mod, "manim_command", failing)
+    assert main(["render", "--quality", "low", "--out", str(lecture)]) == 2
+    err = _error(capsys)
+    assert "scene 'summary' failed: ZeroDivisionError: boom in the scene" in err
+    assert "a re-run renders only what failed" in err
+    assert {p: p.read_bytes() for p in (lecture / "scenes").glob("*.json")} == records
+    monkeypatch.undo()
+    assert main(["render", "--quality", "low", "--out", str(lecture)]) == 0
+    assert victim.exists()
+
+
+@pytest.mark.slow
+def test_interrupted_assembly_keeps_the_old_lecture(lecture, monkeypatch):
+    import lecture.assemble as assemble_mod
+
+    before = (lecture / "lecture.mp4").read_bytes()
+    calls = []
+
+    def interrupted(clip, resampler):
+        calls.append(clip)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return np.zeros(round(clip.duration * assemble_mod.AUDIO_RATE), dtype=np.float32)
+
+    monkeypatch.setattr(assemble_mod, "_scene_audio", interrupted)
+    clips = [SceneClip(a.name, a.title, lecture / "scenes" / f"{i:02d}_{a.name}.mp4")
+             for i, a in enumerate(ACTS, 1)]
+    with pytest.raises(KeyboardInterrupt):
+        assemble_mod.assemble_lecture(clips, lecture, {})
+    assert (lecture / "lecture.mp4").read_bytes() == before
+    assert not list(lecture.glob(".*.partial"))

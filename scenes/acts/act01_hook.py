@@ -4,6 +4,7 @@ from manim import *
 
 from scenes.mobjects import get_bullets, get_caption, get_gradient_chart, get_heading, get_text
 from scenes.narration import LectureScene
+from scenes.numbers import number_to_text
 from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING
 
 BOOK_LINES = (
@@ -104,7 +105,7 @@ class Hook(LectureScene):
         first = get_caption("first word", SIZES.small).next_to(bars[0], DOWN, buff=0.2)
         last = get_caption("last word", SIZES.small).next_to(bars[-1], DOWN, buff=0.2)
         ratio = norms[0] / norms[-1]
-        note = get_text(f"the gradient at the first word is {ratio:.0e} of the last",
+        note = get_text(f"the gradient at the first word is {number_to_text(ratio)} of the last",
                         SIZES.label, PALETTE.accent)
         note.next_to(bars, DOWN, buff=0.8)
         with self.narrate(f"Here is a real recurrent network after training, on a sentence "

@@ -1,0 +1,285 @@
+"""Act 2: training one sigmoid neuron, step by step, with the real numbers from autograd."""
+
+from manim import *
+
+from scenes.mobjects import fit_width, get_caption, get_equation, get_heading
+from scenes.narration import LectureScene
+from scenes.numbers import factor_to_tex, number_to_tex, number_to_words
+from scenes.theme import PALETTE, SIZES, TIMING
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def get_neuron_diagram() -> VGroup:
+    """Input x, weight w, bias b, one neuron with activation f, output y-hat.
+
+    Parts: ``input``, ``weight``, ``neuron``, ``bias``, ``output`` and their symbols
+    ``x``, ``w``, ``b``, ``y_hat``."""
+    diagram = VGroup()
+    diagram.input = VGroup(Circle(0.42, color=PALETTE.forward, stroke_width=3),
+                           MathTex("x", font_size=SIZES.equation))
+    diagram.input.move_to(LEFT * 3.2)
+    diagram.neuron = VGroup(Circle(0.6, color=PALETTE.forward, stroke_width=3,
+                                   fill_color=PALETTE.panel, fill_opacity=1),
+                            MathTex("f", font_size=SIZES.equation))
+    diagram.weight = Arrow(diagram.input[0].get_right(), diagram.neuron[0].get_left(),
+                           buff=0.05, color=PALETTE.weight_x, stroke_width=4)
+    diagram.bias = Arrow(DOWN * 1.6, diagram.neuron[0].get_bottom(), buff=0.05,
+                         color=PALETTE.weight_x, stroke_width=4)
+    diagram.output = Arrow(diagram.neuron[0].get_right(), RIGHT * 2.9, buff=0.05,
+                           color=PALETTE.forward, stroke_width=4)
+    diagram.w = MathTex("w", font_size=SIZES.equation, color=PALETTE.weight_x)
+    diagram.w.next_to(diagram.weight, UP, buff=0.12)
+    diagram.b = MathTex("b", font_size=SIZES.equation, color=PALETTE.weight_x)
+    diagram.b.next_to(diagram.bias, LEFT, buff=0.15)
+    diagram.y_hat = MathTex(r"\hat{y}", font_size=SIZES.equation)
+    diagram.y_hat.next_to(diagram.output, RIGHT, buff=0.15)
+    diagram.add(diagram.weight, diagram.bias, diagram.output, diagram.input, diagram.neuron,
+                diagram.w, diagram.b, diagram.y_hat)
+    return diagram
+
+
+class LossCurve(VGroup):
+    """L(w) = (y_true - sigmoid(w x + b))^2 for one neuron, b held fixed, for w in
+    [lo, hi]. Parts: ``axes``, ``curve``, ``labels``; ``point(w)`` is on the curve."""
+
+    def __init__(self, x: float, b: float, y_true: float, lo: float, hi: float,
+                 width: float = 5.6, height: float = 4.0):
+        super().__init__()
+        self.loss = lambda w: (y_true - sigmoid(w * x + b)) ** 2
+        self.lo, self.top = lo, 1.15 * float(self.loss(np.linspace(lo, hi, 101)).max())
+        # the axes count w from lo, so the L axis stands at the left edge, not at w = 0
+        self.axes = Axes(x_range=[0, hi - lo, hi - lo], y_range=[0, self.top, self.top],
+                         x_length=width, y_length=height, tips=False,
+                         axis_config={"color": PALETTE.muted, "include_ticks": False})
+        self.curve = self.get_path(lo, hi).set_color(PALETTE.forward)
+        self.labels = VGroup(
+            MathTex("w", font_size=SIZES.equation, color=PALETTE.muted)
+            .next_to(self.axes.x_axis, RIGHT, buff=0.15),
+            MathTex("L(w)", font_size=SIZES.equation, color=PALETTE.muted)
+            .next_to(self.axes.y_axis, UP, buff=0.15))
+        self.add(self.axes, self.curve, self.labels)
+
+    def point(self, w: float, loss: float | None = None) -> np.ndarray:
+        return self.axes.c2p(w - self.lo, self.loss(w) if loss is None else loss)
+
+    def get_path(self, start: float, end: float) -> VMobject:
+        path = self.axes.plot(lambda u: self.loss(u + self.lo), stroke_width=4,
+                              x_range=[min(start, end) - self.lo, max(start, end) - self.lo])
+        return path.reverse_points() if end < start else path
+
+    def get_mark(self, w: float, label: str, side) -> VGroup:
+        """A dashed drop from the curve to the w axis, its value beside the foot."""
+        foot = self.axes.c2p(w - self.lo, 0)
+        line = DashedLine(self.point(w), foot, color=PALETTE.accent, stroke_width=2)
+        text = MathTex(label, font_size=SIZES.label * 1.2, color=PALETTE.accent)
+        text.next_to(foot, DOWN, buff=0.12).align_to(foot, RIGHT if np.all(side == LEFT)
+                                                     else LEFT)
+        return VGroup(line, text)
+
+
+class TrainingFeedForward(LectureScene):
+    title = "Training a feed-forward network"
+    reads = ("feedforward",)
+
+    def construct(self):
+        self.ff = {key.split("/")[-1]: float(self.data[key]) for key in self.data}
+        self.show_the_network()
+        self.run_the_forward_pass()
+        self.compute_the_loss()
+        self.apply_the_chain_rule()
+        self.multiply_small_numbers()
+        self.step_down_the_loss()
+
+    def tag(self, text: str, color: str = PALETTE.accent) -> MathTex:
+        return MathTex(text, font_size=SIZES.label * 1.2, color=color)
+
+    # Section
+    def show_the_network(self):
+        ff = self.ff
+        self.heading = get_heading("One neuron, trained by hand")
+        self.diagram = get_neuron_diagram().scale(1.15).shift(UP * 1.4)
+        d = self.diagram
+        self.x_tag = self.tag(f"x = {number_to_tex(ff['x'], 3)}").next_to(d.input, DOWN, buff=0.2)
+        self.w_tag = self.tag(f"w = {number_to_tex(ff['w'], 3)}").next_to(d.weight, DOWN,
+                                                                        buff=0.15)
+        self.b_tag = self.tag(f"b = {number_to_tex(ff['b'], 3)}").next_to(d.bias, RIGHT, buff=0.15)
+        self.b_tag.align_to(d.bias, DOWN)
+        with self.narrate("First, the simplest network: an input x, a weight w, a bias b, "
+                          "and one neuron with a sigmoid activation f, giving an output, "
+                          "y hat."):
+            self.play(FadeIn(self.heading))
+            self.play(LaggedStart(*(FadeIn(m) for m in (d.input, d.weight, d.w, d.bias, d.b,
+                                                        d.neuron, d.output, d.y_hat)),
+                                  lag_ratio=0.3))
+            self.play(FadeIn(self.x_tag), FadeIn(self.w_tag), FadeIn(self.b_tag))
+
+    # Section
+    def run_the_forward_pass(self):
+        self.next_section("Forward pass")
+        ff, d = self.ff, self.diagram
+        lines = VGroup(
+            get_equation("z", "=", r"w \cdot x + b", "=",
+                         rf"{number_to_tex(ff['w'], 3)} \cdot {number_to_tex(ff['x'], 3)} + "
+                         rf"{factor_to_tex(ff['b'], 3)}", "=", number_to_tex(ff["z"], 3)),
+            get_equation(r"\hat{y}", "=", "f(z)", "=", rf"\sigma({number_to_tex(ff['z'], 3)})",
+                         "=", number_to_tex(ff["y_hat"], 3)),
+        ).arrange(DOWN, buff=0.45, aligned_edge=LEFT).move_to(DOWN * 1.6)
+        self.y_tag = self.tag(rf"\hat{{y}} = {number_to_tex(ff['y_hat'], 3)}").next_to(
+            d.y_hat, DOWN, buff=0.25)
+        with self.narrate(f"The forward pass: z equals w times x plus b, which is "
+                          f"{number_to_words(ff['z'], 3)}. The activation turns it into the "
+                          f"prediction, y hat: {number_to_words(ff['y_hat'], 3)}."):
+            self.play(ShowPassingFlash(d.weight.copy().set_color(PALETTE.accent),
+                                       time_width=0.6), Write(lines[0]))
+            self.play(Indicate(d.neuron, color=PALETTE.accent), Write(lines[1]))
+            self.play(FadeIn(self.y_tag, shift=RIGHT * 0.2))
+        self.wait(TIMING.pause)
+        self.play(FadeOut(lines))
+
+    # Section
+    def compute_the_loss(self):
+        self.next_section("Loss")
+        ff = self.ff
+        general = get_equation(r"L", "=", r"\frac{1}{N} \sum_{i=1}^{N}",
+                               r"\left(y_{\text{true},i} - \hat{y}_i\right)^2")
+        ours = get_equation(r"L", "=", rf"\left({number_to_tex(ff['y_true'], 3)} - "
+                            rf"{number_to_tex(ff['y_hat'], 3)}\right)^2", "=",
+                            number_to_tex(ff["loss"], 3))
+        VGroup(general, ours).arrange(DOWN, buff=0.5).move_to(DOWN * 1.7)
+        note = get_caption("one training sample: N = 1", SIZES.small).next_to(
+            ours, RIGHT, buff=0.5)
+        true_tag = self.tag(rf"y_{{\text{{true}}}} = {number_to_tex(ff['y_true'], 3)}",
+                            PALETTE.text).next_to(self.y_tag, DOWN, buff=0.15)
+        with self.narrate("A loss compares the prediction with the true answer: the mean "
+                          "squared error over the training samples."):
+            self.play(FadeIn(true_tag), Write(general))
+        with self.narrate(f"With one sample, it is the square of "
+                          f"{number_to_words(ff['y_true'], 3)} minus "
+                          f"{number_to_words(ff['y_hat'], 3)}: "
+                          f"{number_to_words(ff['loss'], 3)}."):
+            self.play(Write(ours), FadeIn(note))
+        self.wait(TIMING.pause)
+        self.play(FadeOut(VGroup(general, ours, note)))
+        self.true_tag = true_tag
+
+    # Section
+    def apply_the_chain_rule(self):
+        self.next_section("Chain rule")
+        ff, d = self.ff, self.diagram
+        rule = get_equation(r"\frac{\partial L}{\partial w}", "=",
+                            r"\frac{\partial L}{\partial \hat{y}}", r"\cdot",
+                            r"\frac{\partial \hat{y}}{\partial z}", r"\cdot",
+                            r"\frac{\partial z}{\partial w}").move_to(DOWN * 1.2)
+        factors = [rule[2], rule[4], rule[6]]
+        values = [ff["dloss_dyhat"], ff["dyhat_dz"], ff["dz_dw"]]
+        product = get_equation("=", factor_to_tex(values[0], 3), r"\times",
+                               number_to_tex(values[1], 3), r"\times", number_to_tex(values[2], 3),
+                               "=", number_to_tex(ff["dloss_dw"], 3))
+        product.set_color(PALETTE.gradient).next_to(rule, DOWN, buff=0.45)
+        product.align_to(rule[1], LEFT)
+        numbers = VGroup(product[0], product[1], product[3], product[5])
+        dots = VGroup(product[2], product[4])
+        total = product[6:]
+        backward = [d.output, d.neuron, d.weight]
+        with self.narrate("The backward pass: how should w change to lower the loss? The "
+                          "chain rule splits that gradient into three links, followed back "
+                          "through the network."):
+            self.play(Write(rule))
+        with self.narrate(f"How the loss changes with the prediction: "
+                          f"{number_to_words(values[0], 3)}. How the sigmoid changes with z: "
+                          f"{number_to_words(values[1], 3)}. How z changes with w: that is x, "
+                          f"{number_to_words(values[2], 3)}."):
+            self.play(FadeIn(numbers[0]))
+            for part, factor, number in zip(backward, factors, numbers[1:], strict=True):
+                self.play(Indicate(part, color=PALETTE.gradient),
+                          factor.animate.set_color(PALETTE.gradient),
+                          FadeIn(number, shift=UP * 0.2))
+        with self.narrate(f"Multiplied together: "
+                          f"{number_to_words(ff['dloss_dw'], 3)}."):
+            self.play(FadeIn(dots), Write(total))
+        self.wait(TIMING.pause)
+        self.chain = VGroup(rule, numbers, dots, total)
+
+    # Section
+    def multiply_small_numbers(self):
+        self.next_section("Small times small")
+        ff = self.ff
+        small = [v for v in (ff["dloss_dyhat"], ff["dyhat_dz"], ff["dz_dw"]) if abs(v) < 1]
+        if len(small) < 2:  # another bundle: fall back on the sigmoid's own slope
+            small = [ff["dyhat_dz"], ff["dyhat_dz"]]
+        product = float(np.prod(np.abs(small)))
+        line = get_equation(r" \times ".join(number_to_tex(abs(v), 3) for v in small), "=",
+                            number_to_tex(product, 3), colors={})
+        line[-1].set_color(PALETTE.accent)
+        line.next_to(self.chain, DOWN, buff=0.5)
+        with self.narrate("Notice: multiplying numbers smaller than one gives a smaller "
+                          "number. The sigmoid's slope is never more than a quarter, and a "
+                          "recurrent network multiplies such factors at every time step."):
+            self.play(Write(line))
+            self.play(Circumscribe(line[-1], color=PALETTE.accent))
+        self.wait(TIMING.pause)
+        self.play(FadeOut(VGroup(self.chain, line, self.diagram, self.x_tag, self.w_tag,
+                                 self.b_tag, self.y_tag, self.true_tag, self.heading)))
+
+    # Section
+    def step_down_the_loss(self):
+        self.next_section("Gradient descent step")
+        ff = self.ff
+        heading = get_heading("Gradient descent: one step downhill")
+        rules = VGroup(
+            get_equation(r"w \leftarrow w - \eta \, \frac{\partial L}{\partial w}"),
+            get_equation(rf"= {number_to_tex(ff['w'], 3)} - {number_to_tex(ff['lr'], 3)} \times "
+                         rf"{factor_to_tex(ff['dloss_dw'], 3)} = {number_to_tex(ff['w_next'], 3)}",
+                         size=SIZES.label * 1.3),
+            get_equation(r"b \leftarrow b - \eta \, \frac{\partial L}{\partial b}"),
+            get_equation(rf"= {number_to_tex(ff['b'], 3)} - {number_to_tex(ff['lr'], 3)} \times "
+                         rf"{factor_to_tex(ff['dloss_db'], 3)} = {number_to_tex(ff['b_next'], 3)}",
+                         size=SIZES.label * 1.3),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+        fit_width(rules, 6.2).to_edge(LEFT, buff=0.6).shift(DOWN * 0.3)
+        eta = get_caption(f"learning rate \u03b7 = {ff['lr']:g}", SIZES.small).next_to(
+            rules, DOWN, buff=0.45, aligned_edge=LEFT)
+
+        w, w_next, slope = ff["w"], ff["w_next"], ff["dloss_dw"]
+        half = max(0.6, 5 * abs(w_next - w))
+        plot = LossCurve(ff["x"], ff["b"], ff["y_true"], w - half, w + half)
+        plot.to_edge(RIGHT, buff=0.9).shift(DOWN * 0.2)
+        held = get_caption(f"b held at {ff['b']:g}", SIZES.small).next_to(
+            plot, DOWN, buff=0.6)
+        dot = Dot(plot.point(w), radius=0.11, color=PALETTE.accent)
+        ghost = dot.copy().set_opacity(0.35)
+        dx = 0.45 * half
+        tangent = Line(plot.point(w - dx, ff["loss"] - slope * dx),
+                       plot.point(w + dx, ff["loss"] + slope * dx),
+                       color=PALETTE.gradient, stroke_width=4)
+        slope_tag = self.tag(rf"\text{{slope}} = {number_to_tex(slope, 3)}", PALETTE.gradient)
+        slope_tag.move_to(plot.point(w + 0.4 * half, 0.7 * plot.top))
+        marks = VGroup(*(plot.get_mark(v, number_to_tex(v, 3), side)
+                         for v, side in ((w, LEFT if w_next > w else RIGHT),
+                                         (w_next, RIGHT if w_next > w else LEFT))))
+        with self.narrate("Gradient descent then moves each parameter a small step against "
+                          "its gradient, scaled by the learning rate, eta."):
+            self.play(FadeIn(heading), Write(rules[0]), Write(rules[2]))
+            self.play(Create(plot.axes), FadeIn(plot.labels), Create(plot.curve),
+                      FadeIn(held))
+            self.play(FadeIn(dot, scale=2), FadeIn(marks[0]))
+        with self.narrate(f"The gradient is the slope of the loss curve at w. It is "
+                          f"{'negative, so w grows' if slope < 0 else 'positive, so w shrinks'}"
+                          f", from {number_to_words(w, 3)} to "
+                          f"{number_to_words(w_next, 3)}, and the bias moves from "
+                          f"{number_to_words(ff['b'], 3)} to {number_to_words(ff['b_next'], 3)}."):
+            self.play(Create(tangent), FadeIn(slope_tag))
+            self.play(Write(rules[1]), Write(rules[3]), FadeIn(eta))
+            self.add(ghost)
+            self.play(MoveAlongPath(dot, plot.get_path(w, w_next)), FadeIn(marks[1]),
+                      run_time=TIMING.slow)
+        with self.narrate("The loss goes down. Repeat this many times and the network "
+                          "learns, as long as the gradients that drive it stay a healthy "
+                          "size."):
+            self.play(Flash(dot, color=PALETTE.accent), Circumscribe(rules[1]))
+        self.wait(TIMING.pause)
+        self.play(FadeOut(VGroup(heading, rules, eta, plot, held, ghost, dot, tangent,
+                                 slope_tag, marks)))

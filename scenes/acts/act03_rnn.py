@@ -1,0 +1,215 @@
+"""Act 3, how an RNN works: one cell and its loop, unrolled through time, the same weights at
+every step, then a real network reading a real sentence, its hidden states and its answer."""
+
+from manim import *
+
+from scenes.mobjects import (
+    fit_width,
+    get_caption,
+    get_equation,
+    get_heading,
+    get_loop_arrow,
+    get_rnn_cell,
+    get_text,
+    get_unrolled_chain,
+    get_vector,
+)
+from scenes.narration import LectureScene
+from scenes.numbers import percent_to_text, percent_to_words
+from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING
+
+WEIGHT_COLORS = {"W_h": PALETTE.weight_h, "W_x": PALETTE.weight_x}
+SHOWN = 3  # words shown at each end of the probe sentence
+
+
+def get_column(values, height: float, width: float = 0.3, scale: float | None = None):
+    """A hidden state as a slim coloured column of ``height``, one stripe per entry."""
+    cell = height / len(values)
+    return get_vector(values, scale, cell=cell).stretch_to_fit_width(width)
+
+
+def get_prob_bars(probs, classes, color, target: int, bar_width: float = 1.5) -> VGroup:
+    """The readout: one row per class, name, bar and percentage; the right answer in accent."""
+    rows = VGroup()
+    for k, (p, name) in enumerate(zip(probs, classes, strict=True)):
+        label = get_text(name, SIZES.small, PALETTE.accent if k == target else PALETTE.text)
+        bar = Rectangle(width=max(bar_width * float(p), 0.02), height=0.26, stroke_width=0,
+                        fill_color=color, fill_opacity=1)
+        value = get_text(percent_to_text(p), SIZES.small, PALETTE.text)
+        rows.add(VGroup(label, bar, value))
+    names_right = max(r[0].width for r in rows)
+    for i, (label, bar, value) in enumerate(rows):
+        y = -i * 0.45
+        label.move_to([names_right, y, 0], aligned_edge=RIGHT)
+        bar.move_to([names_right + 0.15, y, 0], aligned_edge=LEFT)
+        value.next_to([names_right + 0.15 + bar_width, y, 0], RIGHT, buff=0.12)
+    return rows
+
+
+class HowAnRnnWorks(LectureScene):
+    title = "How an RNN works"
+    reads = ("rnn_tanh/probe", "lstm/probe/prob", "lstm/probe/tokens")
+
+    def construct(self):
+        self.show_folded_cell()
+        self.unroll_through_time()
+        self.share_the_weights()
+        self.read_a_real_sentence()
+        self.read_out_the_answer()
+
+    # Section
+    def show_folded_cell(self):
+        self.next_section("One cell, one loop")
+        heading = get_heading("A recurrent cell")
+        cell = get_rnn_cell("h_t", size=1.3).shift(LEFT * 3 + DOWN * 0.3)
+        loop = get_loop_arrow(cell)
+        x_arrow = Arrow(cell[0].get_bottom() + DOWN * 1.1, cell[0].get_bottom(), buff=0.03,
+                        color=PALETTE.weight_x, stroke_width=4)
+        x_label = MathTex("x_t", font_size=SIZES.label * 1.2).next_to(x_arrow, DOWN, 0.1)
+        wx_label = MathTex("W_x", font_size=SIZES.label, color=PALETTE.weight_x)
+        wx_label.next_to(x_arrow, RIGHT, buff=0.1)
+        equation = get_equation(r"h_t = \tanh(", "W_h", r"\, h_{t-1} + ", "W_x", r"\, x_t + b)",
+                                colors=WEIGHT_COLORS).next_to(cell, RIGHT, buff=1.6)
+        fit_width(equation, config.frame_width / 2 - LAYOUT.margin - 0.3)
+        equation.set_x(config.frame_width / 4 - 0.2)
+        self.folded = VGroup(cell, loop, x_arrow, x_label, wx_label)
+        with self.narrate("A recurrent network reads a sequence one step at a time. At each "
+                          "step, its cell takes the new input, x t, through the weights W x."):
+            self.play(FadeIn(heading), FadeIn(cell))
+            self.play(GrowArrow(x_arrow), FadeIn(x_label), FadeIn(wx_label))
+        with self.narrate("It also takes its previous hidden state, through the loop and "
+                          "the weights W h, and mixes the two into a new hidden state."):
+            self.play(Create(loop[0]), FadeIn(loop[1]))
+            self.play(Write(equation))
+        self.check_layout()
+        self.play(FadeOut(heading), FadeOut(equation))
+
+    # Section
+    def unroll_through_time(self):
+        self.next_section("Unrolled through time")
+        steps = 5
+        heading = get_heading("Unrolled through time")
+        chain = get_unrolled_chain(steps, input_weight_label="W_x", size=1.05,
+                                   gap=0.85).shift(DOWN * 0.2)
+        inputs = VGroup(*(MathTex(f"x_{{{t + 1}}}", font_size=SIZES.label)
+                          .next_to(arrow, DOWN, buff=0.1) for t, arrow in
+                          enumerate(chain.inputs)))
+        cell, loop, x_arrow, x_label, wx_label = self.folded
+        with self.narrate("Unroll the loop through time and it becomes a chain: one copy of "
+                          "the cell for each time step, each handing its hidden state to the "
+                          "next."):
+            self.play(FadeIn(heading))
+            self.play(
+                *(ReplacementTransform(cell.copy(), c) for c in chain.cells),
+                *(ReplacementTransform(loop[0].copy(), link) for link in chain.links),
+                *(ReplacementTransform(loop[1].copy(), lab) for lab in chain.link_labels),
+                *(ReplacementTransform(x_arrow.copy(), a) for a in chain.inputs),
+                *(ReplacementTransform(wx_label.copy(), lab)
+                  for lab in chain.input_weight_labels),
+                *(ReplacementTransform(x_label.copy(), lab) for lab in inputs),
+                FadeOut(self.folded), run_time=TIMING.slow)
+        self.chain, self.chain_inputs, self.unroll_heading = chain, inputs, heading
+
+    # Section
+    def share_the_weights(self):
+        self.next_section("The same weights at every step")
+        chain = self.chain
+        others = VGroup(chain.cells, chain.inputs, chain.input_weight_labels, self.chain_inputs)
+        wh = VGroup(chain.links, chain.link_labels)
+        wx = VGroup(chain.inputs, chain.input_weight_labels)
+        note = get_caption("reuse the same weight matrices at each time step", SIZES.body,
+                           PALETTE.accent).to_edge(DOWN, buff=0.7)
+        with self.narrate("Here is the key idea: we reuse the same weight matrices at each "
+                          "time step. Every arrow marked W h is one and the same matrix."):
+            self.play(others.animate.set_opacity(0.25))
+            self.play(*(Indicate(m, color=PALETTE.weight_h, scale_factor=1.3) for m in wh))
+            self.play(Write(note))
+        with self.narrate("Every W x, too. One set of weights, used again and again."):
+            self.play(others.animate.set_opacity(1), wh.animate.set_opacity(0.25))
+            self.play(*(Indicate(m, color=PALETTE.weight_x, scale_factor=1.3) for m in wx))
+            self.play(wh.animate.set_opacity(1))
+        self.check_layout()
+        self.play(FadeOut(VGroup(chain, self.chain_inputs, note, self.unroll_heading)))
+
+    # Section
+    def read_a_real_sentence(self):
+        self.next_section("A real sentence")
+        tokens = self.data["rnn_tanh/probe/tokens"]
+        hidden = self.data["rnn_tanh/probe/h"]
+        steps, size = hidden.shape
+        shown = [*range(min(SHOWN, steps)), *range(max(steps - SHOWN, SHOWN), steps)]
+        words = self.data.words("recall", [tokens[t] for t in shown])
+        chain = get_unrolled_chain(len(shown), cell_labels=[f"h_{{{t + 1}}}" for t in shown],
+                                   input_labels=words, size=0.8, gap=0.85)
+        chain.to_edge(LEFT, buff=LAYOUT.margin + 0.1).shift(DOWN * 1.3)
+        skip = min(SHOWN, len(shown)) - 1  # the link that jumps over the middle words
+        if steps > len(shown):
+            gap = chain.links[skip]
+            chain.links[skip].become(DashedLine(gap.get_start(), gap.get_end(),
+                                                color=PALETTE.weight_h, dash_length=0.08))
+            chain.link_labels[skip].become(
+                MathTex(r"\cdots", color=PALETTE.muted).move_to(chain.link_labels[skip]))
+            more = get_text(f"... {steps - len(shown)} more words ...", SIZES.small,
+                            PALETTE.muted)
+            more.next_to(chain.input_labels, DOWN, buff=0.3).set_x(gap.get_center()[0])
+        else:
+            more = VGroup()
+        heading = get_heading("A trained RNN reads a real sentence")
+        scale = float(np.abs(hidden).max()) or 1.0
+        columns = VGroup(*(get_column(hidden[t], 2.2, scale=scale)
+                           .next_to(c, UP, buff=0.55) for t, c in zip(shown, chain.cells,
+                                                                     strict=True)))
+        size_note = get_caption(f"each hidden state: {size} numbers (blue +, orange -)",
+                                SIZES.small).next_to(columns, UP, buff=0.2)
+        size_note.set_x(chain.get_x())
+        with self.narrate(f"Now a real, trained network reads a sentence of {steps} words: "
+                          f"{', '.join(words[:SHOWN])}, and so on, up to "
+                          f"{', '.join(words[-SHOWN:])}."):
+            self.play(FadeIn(heading), FadeIn(chain), FadeIn(more))
+        with self.narrate(f"Above each cell is its real hidden state: {size} numbers, as "
+                          f"coloured stripes, passed along to the right."):
+            self.play(FadeIn(size_note))
+            self.play(Indicate(chain.input_labels[0], color=PALETTE.accent),
+                      FadeIn(columns[0], shift=UP * 0.3), run_time=TIMING.normal)
+            for i in range(1, len(columns)):
+                self.play(Indicate(chain.input_labels[i], color=PALETTE.accent),
+                          ReplacementTransform(columns[i - 1].copy(), columns[i]),
+                          run_time=TIMING.normal)
+        self.sentence = VGroup(heading, chain, more, columns, size_note)
+        self.last_cell = chain.cells[-1]
+
+    # Section
+    def read_out_the_answer(self):
+        self.next_section("The answer")
+        prob = self.data["rnn_tanh/probe/prob"][-1]
+        classes = self.data.vocab["recall"]["classes"]
+        target = int(self.data["rnn_tanh/probe/target"])
+        chance = 1 / len(classes)
+        cue = self.data.words("recall", self.data["rnn_tanh/probe/tokens"][:1])[0]
+        arrow = Arrow(self.last_cell.get_right(), self.last_cell.get_right() + RIGHT * 0.8,
+                      buff=0.05, color=PALETTE.weight_y, stroke_width=4)
+        bars = get_prob_bars(prob, classes, PALETTE.rnn_tanh, target)
+        bars.next_to(arrow, RIGHT, buff=0.25).align_to(self.last_cell, DOWN).shift(UP * 0.3)
+        who = get_text("tanh RNN", SIZES.small, PALETTE.rnn_tanh).next_to(bars, UP, buff=0.3)
+        with self.narrate(f"After the last word, a readout turns the final hidden state into "
+                          f"an answer. The answer depends only on the very first word, {cue}: "
+                          f"it should be {classes[target]}."):
+            self.play(GrowArrow(arrow), FadeIn(who), FadeIn(bars))
+            self.play(Indicate(self.sentence[1].input_labels[0], color=PALETTE.accent),
+                      Indicate(bars[target][0], color=PALETTE.accent))
+        with self.narrate(f"But this network gives {classes[target]} only "
+                          f"{percent_to_words(prob[target])} percent: a guess, as chance is "
+                          f"{percent_to_words(chance)}. It has forgotten the first word."):
+            self.play(Circumscribe(bars, color=PALETTE.accent))
+        lstm_tokens = self.data["lstm/probe/tokens"]
+        if np.array_equal(lstm_tokens, self.data["rnn_tanh/probe/tokens"]):
+            lstm = self.data["lstm/probe/prob"][-1]
+            lstm_bars = get_prob_bars(lstm, classes, PALETTE.lstm, target).move_to(bars)
+            lstm_who = get_text("LSTM", SIZES.small, PALETTE.lstm).move_to(who)
+            with self.narrate(f"An LSTM, reading the same sentence, says {classes[target]} "
+                              f"with {percent_to_words(lstm[target])} percent. Why the simple "
+                              f"network forgets is the story of this lecture."):
+                self.play(Transform(bars, lstm_bars), Transform(who, lstm_who))
+        self.wait(TIMING.pause)
+        self.check_layout()
+        self.play(FadeOut(VGroup(self.sentence, arrow, bars, who)))

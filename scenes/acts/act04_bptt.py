@@ -1,0 +1,282 @@
+"""Act 4: backpropagation through time, on an unrolled chain and on a real tanh RNN."""
+
+from manim import *
+
+from scenes.mobjects import (
+    EQUATION_COLORS,
+    get_backward_arrows,
+    get_equation,
+    get_heading,
+    get_heatmap,
+    get_text,
+    get_unrolled_chain,
+)
+from scenes.narration import LectureScene
+from scenes.numbers import number_to_tex, number_to_words
+from scenes.theme import PALETTE, SIZES, TIMING
+
+STEPS = 5  # cells in the drawn chain: a picture, not the data's sequence length
+
+
+def step_factors(norms: np.ndarray) -> np.ndarray:
+    """||dL/dh_{t-1}|| / ||dL/dh_t|| for t = 2..T: what one step back multiplies by.
+    Steps where either norm underflowed to zero are left out."""
+    norms = np.asarray(norms, dtype=float)
+    earlier, later = norms[:-1], norms[1:]
+    keep = (earlier > 0) & (later > 0)
+    return earlier[keep] / later[keep]
+
+
+def get_factor_strip(norms, typical: float, width: float = 6.0,
+                     height: float = 2.0) -> VGroup:
+    """One dot per step back, at height ||dL/dh_{t-1}|| / ||dL/dh_t||, against t; a dashed
+    line at 1 (no change) and one at ``typical``. Parts: ``frame``, ``dots``, ``median``."""
+    norms = np.asarray(norms, dtype=float)
+    steps = np.arange(2, len(norms) + 1)
+    keep = (norms[:-1] > 0) & (norms[1:] > 0)
+    ratios = norms[:-1][keep] / norms[1:][keep]
+    top = max(1.4, float(ratios.max(initial=0.0)) * 1.1)
+    axes = Axes(x_range=[1, len(norms), len(norms) - 1], y_range=[0, top, top],
+                x_length=width, y_length=height, tips=False,
+                axis_config={"color": PALETTE.muted, "include_ticks": False})
+
+    def level(y: float, color: str, label: str) -> VGroup:
+        line = DashedLine(axes.c2p(1, y), axes.c2p(len(norms), y), color=color,
+                          stroke_width=2)
+        return VGroup(line, get_text(label, SIZES.small, color).next_to(line, RIGHT,
+                                                                       buff=0.1))
+
+    one = level(1.0, PALETTE.muted, "1: no change")
+    median = level(typical, PALETTE.gradient, f"\u00d7 {typical:.2g}")
+    dots = VGroup(*(Dot(axes.c2p(t, r), radius=0.045, color=PALETTE.gradient)
+                    for t, r in zip(steps[keep], ratios, strict=True)))
+    labels = VGroup(get_text("time step t", SIZES.small, PALETTE.muted)
+                    .next_to(axes.x_axis, DOWN, buff=0.12),
+                    get_text("1", SIZES.small, PALETTE.muted)
+                    .next_to(axes.x_axis.get_start(), DOWN, buff=0.12),
+                    get_text(f"{len(norms)}", SIZES.small, PALETTE.muted)
+                    .next_to(axes.x_axis.get_end(), DOWN, buff=0.12))
+    labels.add(MathTex(r"\|\partial L / \partial h_{t-1}\| \,/\, \|\partial L / "
+                       r"\partial h_t\|", font_size=SIZES.label, color=PALETTE.muted)
+               .next_to(axes.c2p(1, top), RIGHT, buff=0.15).align_to(axes.c2p(1, top), UP))
+    strip = VGroup(axes, labels, one, dots, median)
+    strip.frame, strip.dots, strip.median = VGroup(axes, labels, one), dots, median
+    return strip
+
+
+class BackpropThroughTime(LectureScene):
+    title = "Backpropagation through time"
+    reads = ("rnn_tanh/param/weight_hh_l0", "rnn_tanh/grad/h_norm", "scalar")
+
+    def construct(self):
+        self.unroll_the_network()
+        self.run_forward()
+        self.sum_gradients_over_time()
+        self.multiply_step_by_step()
+        self.explode_or_vanish()
+        self.measure_a_real_rnn()
+
+    # Section
+    def unroll_the_network(self):
+        self.heading = get_heading("Backpropagation through time")
+        chain = get_unrolled_chain(STEPS, size=1.05, gap=1.35).shift(DOWN * 0.7 + LEFT * 0.6)
+        x_labels = VGroup(*(MathTex(f"x_{{{t + 1}}}", font_size=SIZES.label * 1.2,
+                                    color=PALETTE.weight_x).next_to(arrow, DOWN, buff=0.08)
+                            for t, arrow in enumerate(chain.inputs)))
+        last = chain.cells[-1][0]
+        to_y = Arrow(last.get_top(), last.get_top() + UP * 0.9, buff=0.04,
+                     color=PALETTE.weight_y, stroke_width=4)
+        y_hat = MathTex(r"\hat{y}", font_size=SIZES.equation).next_to(to_y, UP, buff=0.08)
+        w_y = MathTex("W_y", font_size=SIZES.small, color=PALETTE.weight_y).next_to(
+            to_y, LEFT, buff=0.08)
+        to_loss = Arrow(y_hat.get_right(), y_hat.get_right() + RIGHT * 0.9, buff=0.1,
+                        color=PALETTE.muted, stroke_width=4)
+        loss = MathTex("L", font_size=SIZES.equation).next_to(to_loss, RIGHT, buff=0.1)
+        self.chain, self.x_labels = chain, x_labels
+        self.head = VGroup(to_y, w_y, y_hat, to_loss, loss)
+        with self.narrate("Backpropagation through time is how a recurrent network is "
+                          "trained. We unroll it over the time steps, and compute "
+                          "gradients through all of them."):
+            self.play(FadeIn(self.heading))
+            self.play(LaggedStart(*(FadeIn(VGroup(c, i, x)) for c, i, x in zip(
+                chain.cells, chain.inputs, x_labels, strict=True)), lag_ratio=0.25),
+                Create(chain.links), FadeIn(chain.link_labels))
+            self.play(GrowArrow(to_y), FadeIn(w_y), FadeIn(y_hat), GrowArrow(to_loss),
+                      FadeIn(loss))
+        with self.narrate("The same weight matrix, W h, is used at every step. So its "
+                          "gradients accumulate across time."):
+            self.play(LaggedStart(*(Indicate(label, color=PALETTE.weight_h, scale_factor=1.6)
+                                    for label in chain.link_labels), lag_ratio=0.3))
+
+    # Section
+    def run_forward(self):
+        self.next_section("Forward pass")
+        equations = VGroup(
+            get_equation(r"h_t = f(W_h h_{t-1} + W_x x_t + b)", colors=EQUATION_COLORS),
+            get_equation(r"\hat{y} = f(W_y h_T + c)", colors=EQUATION_COLORS),
+        ).arrange(RIGHT, buff=1.2).next_to(self.heading, DOWN, buff=0.45)
+        flashes = [ShowPassingFlash(link.copy().set_color(PALETTE.forward).set_stroke(width=8),
+                                    time_width=0.8) for link in self.chain.links]
+        with self.narrate("Forward, each hidden state comes from the previous one and the "
+                          "new input, through the same W h. The output comes from the last "
+                          "one, through W y."):
+            self.play(Write(equations[0]))
+            self.play(LaggedStart(*flashes, lag_ratio=0.6), run_time=TIMING.slow)
+            self.play(Write(equations[1]), Indicate(self.head[:3], color=PALETTE.forward))
+        self.wait(TIMING.pause)
+        self.play(FadeOut(equations))
+
+    # Section
+    def sum_gradients_over_time(self):
+        self.next_section("Gradients add up")
+        chain = self.chain
+        total = get_equation(r"{\partial L \over \partial W_h}", "=", r"\sum_{t=1}^{T}",
+                             r"{\partial L \over \partial h_t}",
+                             r"{\partial h_t \over \partial W_h}")
+        total[0][-2:].set_color(PALETTE.weight_h)
+        total[4][-2:].set_color(PALETTE.weight_h)
+        total.next_to(self.heading, DOWN, buff=0.35)
+        to_y, _, y_hat, to_loss, _ = self.head
+        head_back = VGroup(
+            Arrow(to_loss.get_end() + DOWN * 0.3, to_loss.get_start() + DOWN * 0.3, buff=0,
+                  color=PALETTE.gradient, stroke_width=5),
+            Arrow(to_y.get_end() + RIGHT * 0.3, to_y.get_start() + RIGHT * 0.3, buff=0,
+                  color=PALETTE.gradient, stroke_width=5),
+        )
+        self.back = get_backward_arrows(chain)
+        pieces = VGroup(*(label.copy() for label in chain.link_labels))
+        with self.narrate("Backward, the error flows from the loss back through every step, "
+                          "and each time it passes W h it leaves a piece of W h's gradient."):
+            self.play(Write(total))
+            self.play(LaggedStart(*(GrowArrow(a) for a in head_back), lag_ratio=0.5))
+            self.play(LaggedStart(*(AnimationGroup(
+                GrowArrow(arrow), label.animate.set_color(PALETTE.gradient))
+                for arrow, label in zip(self.back[::-1], chain.link_labels[::-1],
+                                        strict=True)), lag_ratio=0.5), run_time=TIMING.slow)
+        with self.narrate("The total gradient for W h is the sum of these pieces, over all "
+                          "the time steps."):
+            self.play(LaggedStart(*(piece.animate(path_arc=-PI / 3).scale(1.8)
+                                    .set_color(PALETTE.gradient).move_to(total[2])
+                                    .set_opacity(0) for piece in pieces), lag_ratio=0.25),
+                      run_time=TIMING.slow * 1.5)
+            self.play(Circumscribe(total[2:], color=PALETTE.gradient))
+        self.remove(pieces)
+        self.wait(TIMING.pause)
+        self.play(FadeOut(total), FadeOut(head_back),
+                  chain.link_labels.animate.set_color(PALETTE.weight_h))
+
+    # Section
+    def multiply_step_by_step(self):
+        self.next_section("Repeated multiplication")
+        one_step = get_equation(r"{\partial h_t \over \partial h_{t-1}}", "=",
+                                r"W_h", r"\, f'(h_{t-1})")
+        one_step[2].set_color(PALETTE.weight_h)
+        one_step.next_to(self.heading, DOWN, buff=0.35)
+        tags = VGroup(*(MathTex(r"\times W_h f'", font_size=SIZES.small,
+                                tex_to_color_map={"W_h": PALETTE.weight_h})
+                        .next_to(arrow, DOWN, buff=0.1) for arrow in self.back))
+        all_steps = get_equation(r"{\partial h_T \over \partial h_0}", "=", r"(W_h)^T",
+                                 r"\prod_{t=1}^{T} f'(h_t)")
+        all_steps[2].set_color(PALETTE.weight_h)
+        all_steps.to_edge(DOWN, buff=0.5)
+        note = get_equation(r"W_h \text{ multiplied } T \text{ times}", size=SIZES.label,
+                            colors=EQUATION_COLORS)
+        note.next_to(all_steps, RIGHT, buff=0.5)
+        with self.narrate("One step back multiplies the gradient by W h, times the slope of "
+                          "the activation."):
+            self.play(Write(one_step))
+            self.play(LaggedStart(*(FadeIn(t, shift=DOWN * 0.1) for t in tags[::-1]),
+                                  lag_ratio=0.3))
+        with self.narrate("Over all T steps this happens again and again: W h to the power "
+                          "T, times the product of all the slopes."):
+            self.play(Write(all_steps), FadeIn(note))
+        self.wait(TIMING.pause)
+        self.play(FadeOut(VGroup(one_step, all_steps, note, tags)))
+
+    # Section
+    def explode_or_vanish(self):
+        self.next_section("Explode or vanish")
+        weights, factors = self.data["scalar/w"], self.data["scalar/factor"]
+        big, small = int(np.argmax(weights)), int(np.argmin(weights))
+        rows = VGroup(
+            get_equation(rf"W_h = {weights[big]:g} > 1 \text{{: the gradient explodes}}",
+                         size=SIZES.equation).set_color(PALETTE.explode),
+            get_equation(rf"W_h = {weights[small]:g} < 1 \text{{: the gradient vanishes}}",
+                         size=SIZES.equation).set_color(PALETTE.vanish),
+        ).arrange(DOWN, buff=0.3).next_to(self.heading, DOWN, buff=0.45)
+
+        back_steps = np.arange(len(self.back), 0, -1)  # arrow i is this many steps back
+        colors = {big: PALETTE.explode, small: PALETTE.vanish}
+        arrows = {row: get_backward_arrows(self.chain, factors[row, back_steps], colors[row])
+                  for row in colors}
+        tags = {row: VGroup(*(
+            MathTex(rf"\times {factors[row, k]:.3g}", font_size=SIZES.label, color=colors[row])
+            .next_to(arrow, DOWN, buff=0.12) for k, arrow in zip(back_steps, self.back,
+                                                                 strict=True)))
+            for row in colors}
+        with self.narrate(f"If W h is larger than one, say {weights[big]:g}, the gradient "
+                          f"grows at every step back: it explodes."):
+            self.play(FadeIn(rows[0]))
+            self.play(LaggedStart(*(AnimationGroup(Transform(a, b), FadeIn(t)) for a, b, t in
+                                    zip(self.back[::-1], arrows[big][::-1], tags[big][::-1],
+                                        strict=True)), lag_ratio=0.4), run_time=TIMING.slow)
+        with self.narrate(f"If it is smaller than one, say {weights[small]:g}, it shrinks at "
+                          f"every step: it vanishes. The next part shows both."):
+            self.play(FadeIn(rows[1]))
+            self.play(LaggedStart(*(AnimationGroup(Transform(a, b), Transform(t, u))
+                                    for a, b, t, u in zip(
+                                        self.back[::-1], arrows[small][::-1],
+                                        tags[big][::-1], tags[small][::-1], strict=True)),
+                                  lag_ratio=0.4), run_time=TIMING.slow)
+        self.back.add(tags[big])
+        self.wait(TIMING.pause)
+        self.play(FadeOut(VGroup(rows, self.chain, self.x_labels, self.head, self.back,
+                                 self.heading)))
+
+    # Section
+    def measure_a_real_rnn(self):
+        self.next_section("A real RNN")
+        w_h = self.data["rnn_tanh/param/weight_hh_l0"]
+        norms = self.data["rnn_tanh/grad/h_norm"][-1]
+        stretch = float(np.linalg.norm(w_h, 2))
+        ratios = step_factors(norms)
+        typical = float(np.median(ratios)) if ratios.size else 0.0
+        heading = get_heading("Inside a real tanh RNN")
+        heatmap = get_heatmap(w_h, cell=3.6 / len(w_h)).to_edge(LEFT, buff=0.6).shift(
+            DOWN * 0.1)
+        caption = get_equation(rf"\text{{trained }} W_h,\ {w_h.shape[0]} \times {w_h.shape[1]}",
+                               size=SIZES.label, colors=EQUATION_COLORS)
+        caption.next_to(heatmap, DOWN, buff=0.25)
+        facts = VGroup(
+            get_equation(rf"\text{{largest singular value of }} W_h = {stretch:.3g}",
+                         size=SIZES.body, colors=EQUATION_COLORS),
+            get_equation(r"\text{slope of } \tanh \le 1", size=SIZES.body),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        facts.next_to(heatmap, RIGHT, buff=0.8).align_to(heatmap, UP)
+        strip = get_factor_strip(norms, typical, width=6.4, height=2.0)
+        strip.next_to(facts, DOWN, buff=0.45).align_to(facts, LEFT)
+        total = norms[0] / norms[-1]
+        result = get_equation(r"{\| \partial L / \partial h_1 \| \over "
+                              r"\| \partial L / \partial h_T \|}", "=",
+                              number_to_tex(total), size=SIZES.body)
+        result[2].set_color(PALETTE.accent)
+        result.next_to(strip, DOWN, buff=0.35).align_to(facts, LEFT)
+        with self.narrate(f"Now a real tanh network, trained on our task, with "
+                          f"{w_h.shape[0]} hidden units. Its matrix W h stretches a vector by "
+                          f"at most {stretch:.3g}: its largest singular value."):
+            self.play(FadeIn(heading), FadeIn(heatmap), FadeIn(caption))
+            self.play(FadeIn(facts[0], shift=RIGHT * 0.2))
+        with self.narrate(f"But the slope of tanh is at most one, and usually less. Each dot "
+                          f"is one measured step back: typically, it multiplies the gradient "
+                          f"by about {typical:.2g}."):
+            self.play(FadeIn(facts[1], shift=RIGHT * 0.2))
+            self.play(FadeIn(strip.frame), LaggedStart(*(FadeIn(d, scale=0.5)
+                                                         for d in strip.dots),
+                                                       lag_ratio=0.02))
+            self.play(Create(strip.median[0]), FadeIn(strip.median[1]))
+        with self.narrate(f"Over {len(norms) - 1} steps back, that leaves "
+                          f"{number_to_words(total)} of the gradient at the first word."):
+            self.play(Write(result))
+            self.play(Circumscribe(result[2], color=PALETTE.accent))
+        self.wait(TIMING.pause)
+        self.play(FadeOut(VGroup(heading, heatmap, caption, facts, strip, result)))

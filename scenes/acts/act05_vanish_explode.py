@@ -1,0 +1,256 @@
+"""Act 5: one number multiplied by itself, again and again, vanishes or explodes."""
+
+from manim import *
+
+from scenes.mobjects import (
+    ExponentAxes,
+    get_backward_arrows,
+    get_caption,
+    get_equation,
+    get_exponent_axes,
+    get_heading,
+    get_text,
+    get_unrolled_chain,
+)
+from scenes.narration import LectureScene
+from scenes.numbers import exponent_range, number_to_tex, number_to_words
+from scenes.theme import PALETTE, SIZES, TIMING
+
+SHOWN_TERMS = 6  # how many factors the multiplication rows write out
+
+
+def w_to_color(w: float) -> str:
+    """The scalar example's weight to its role colour: below one vanishes, above explodes."""
+    if np.isclose(w, 1.0):
+        return PALETTE.steady
+    return PALETTE.vanish if w < 1 else PALETTE.explode
+
+
+def get_factor_curve(axes: ExponentAxes, factors: np.ndarray, k: float, color: str) -> VMobject:
+    """The factor w^k against k, drawn from k = 0 up to a (fractional) ``k``; log-linear
+    between the data points, which is exact for w^k."""
+    factors = np.maximum(np.asarray(factors, dtype=float), 1e-300)
+    whole = int(np.clip(np.floor(k), 0, len(factors) - 1))
+    points = [axes.value_to_point(j, factors[j]) for j in range(whole + 1)]
+    if whole < len(factors) - 1 and k > whole:
+        frac = k - whole
+        value = factors[whole] * (factors[whole + 1] / factors[whole]) ** frac
+        points.append(axes.value_to_point(k, value))
+    if len(points) == 1:
+        points.append(points[0])
+    return VMobject(stroke_color=color, stroke_width=5).set_points_as_corners(points)
+
+
+def get_growing_curve(axes: ExponentAxes, factors: np.ndarray, k: ValueTracker, color: str):
+    """A factor curve that follows the tracker ``k`` as it runs from 0 to K."""
+    return always_redraw(lambda: get_factor_curve(axes, factors, k.get_value(), color))
+
+
+def get_product_table(ws, factors: np.ndarray, terms: int) -> VGroup:
+    """One row per weight: ``w = 0.5``, then columns k = 1..terms of factors, then the
+    running product. ``table.rows[i]`` has ``label``, ``terms`` and ``states`` (the
+    product after k terms, one mobject per k, all at one place); ``table.header`` the
+    column heads."""
+    size = SIZES.equation
+    cells = [[MathTex(f"{w:g}" if k == 0 else rf"\times\,{w:g}", font_size=size,
+                      color=w_to_color(w)) for k in range(terms)] for w in ws]
+    col = max(c.width for row in cells for c in row) + 0.2
+    labels = [MathTex(f"w = {w:g}", font_size=size, color=w_to_color(w)) for w in ws]
+    label_w = max(label.width for label in labels)
+    x0 = -(label_w + 0.3 + terms * col + 2.6) / 2 + label_w + 0.3
+    rows = VGroup()
+    for i, (row_cells, label) in enumerate(zip(cells, labels, strict=True)):
+        y = -1.1 * i
+        label.move_to([x0 - 0.2, y, 0], aligned_edge=RIGHT)
+        for k, cell in enumerate(row_cells):
+            cell.move_to([x0 + (k + 0.5) * col, y, 0])
+        states = [MathTex("=", number_to_tex(factors[i, k], 5), font_size=size)
+                  .move_to([x0 + terms * col + 0.15, y, 0], aligned_edge=LEFT)
+                  for k in range(1, terms + 1)]
+        row = VGroup(label, *row_cells, *states)  # states too, so the row moves as one
+        row.label, row.terms, row.states = label, VGroup(*row_cells), states
+        rows.add(row)
+    header = VGroup(get_text("k steps back", SIZES.small, PALETTE.muted)
+                    .move_to([x0 - 0.2, 1.0, 0], aligned_edge=RIGHT),
+                    *(MathTex(str(k + 1), font_size=SIZES.body, color=PALETTE.muted)
+                      .move_to([x0 + (k + 0.5) * col, 1.0, 0]) for k in range(terms)),
+                    get_text("product", SIZES.small, PALETTE.muted)
+                    .move_to([x0 + terms * col + 0.45, 1.0, 0], aligned_edge=LEFT))
+    rule = Line([x0, 1.3, 0], [x0, -1.1 * len(ws) + 0.7, 0], color=PALETTE.muted,
+                stroke_width=2)
+    header.add(rule)
+    table = VGroup(rows, header)
+    table.rows, table.header = rows, header
+    return table
+
+
+class VanishOrExplode(LectureScene):
+    title = "Vanishing and exploding"
+    reads = ("scalar/w", "scalar/factor")
+
+    def construct(self):
+        self.strip_to_one_number()
+        self.multiply_again_and_again()
+        self.draw_the_factors()
+        self.back_to_the_matrix()
+
+    # Section
+    def strip_to_one_number(self):
+        self.next_section("One number")
+        heading = get_heading("An RNN with a single number")
+        forward = get_equation("h_t", "=", "w", r"\cdot h_{t-1} + x_t",
+                               colors={"w": PALETTE.weight_h}).move_to(UP * 2.2)
+        chain = get_unrolled_chain(5, cell_labels=["h_{K-4}", "h_{K-3}", "h_{K-2}", "h_{K-1}",
+                                                    "h_K"], weight_label="w")
+        chain.remove(chain.inputs)
+        chain.scale_to_fit_width(9.0).move_to(UP * 0.7)
+        backward = VGroup(*(
+            VGroup(arrow, MathTex(r"\times w", font_size=SIZES.label * 1.3,
+                                  color=PALETTE.gradient).next_to(arrow, DOWN, buff=0.08))
+            for arrow in reversed(get_backward_arrows(chain, angle=0.9, offset=0.1))))
+        step = get_equation(r"{\partial h_t \over \partial h_{t-1}}", "=", "w",
+                            colors={"w": PALETTE.weight_h}).move_to(LEFT * 3.2 + DOWN * 2.3)
+        many = get_equation(r"{\partial h_K \over \partial h_{K-k}}", "=", "w^k",
+                            colors={"w^k": PALETTE.weight_h}).move_to(RIGHT * 3.2 + DOWN * 2.3)
+        with self.narrate("To see what repeated multiplication does, shrink the network to "
+                          "a single number. The new hidden state is w times the old one, "
+                          "plus the input."):
+            self.play(FadeIn(heading))
+            self.play(Write(forward))
+            self.play(FadeIn(chain))
+        with self.narrate("Going back one step, the gradient of the new state with respect "
+                          "to the old one is just w."):
+            self.play(Create(backward[0][0]), FadeIn(backward[0][1]))
+            self.play(Write(step))
+        with self.narrate("Going back k steps, the chain rule multiplies w by itself, k "
+                          "times: w to the power k."):
+            self.play(LaggedStart(*(AnimationGroup(Create(arrow), FadeIn(label))
+                                    for arrow, label in backward[1:]), lag_ratio=0.6))
+            self.play(TransformFromCopy(step, many))
+        self.wait(TIMING.pause)
+        self.check_layout()  # the fullest moment of the step, before it clears
+        self.play(FadeOut(VGroup(heading, forward, chain, backward, step, many)),
+                  run_time=TIMING.fast)
+
+    # Section
+    def multiply_again_and_again(self):
+        self.next_section("Multiply again and again")
+        ws, factors = self.data["scalar/w"], self.data["scalar/factor"]
+        terms = min(SHOWN_TERMS, factors.shape[1] - 1)
+        heading = get_heading(f"{terms} steps back: w multiplied {terms} times")
+        table = get_product_table(ws, factors, terms).shift(UP * 0.4)
+        lo, hi = int(np.argmin(ws)), int(np.argmax(ws))
+        rest = [hi] + [i for i in range(len(ws)) if i not in (lo, hi)]
+        with self.narrate(
+                f"Take w equal to {ws[lo]:g}. One step back gives {ws[lo]:g}. Two steps, "
+                f"{ws[lo]:g} times {ws[lo]:g}, which is {number_to_words(factors[lo, 2], 3)}. "
+                f"After {terms} steps, only {number_to_words(factors[lo, terms], 3)} is left."):
+            self.play(FadeIn(heading), FadeIn(table.header))
+            self.write_row(table, lo)
+        with self.narrate(
+                f"Now take w equal to {ws[hi]:g}. The same product grows instead: after "
+                f"{terms} steps it is already {number_to_words(factors[hi, terms], 3)}. "
+                f"Only a weight of exactly one keeps it steady."):
+            for i in rest:
+                self.write_row(table, i)
+        self.wait(TIMING.pause)
+        self.check_layout()  # the fullest moment of the step, before it clears
+        self.play(FadeOut(VGroup(heading, table.header,
+                                 *(VGroup(row.label, row.terms, row.shown)
+                                   for row in table.rows))), run_time=TIMING.fast)
+
+    def write_row(self, table: VGroup, i: int):
+        """Write row ``i`` term by term, its running product updating."""
+        row = table.rows[i]
+        self.play(FadeIn(row.label), FadeIn(row.terms[0]), FadeIn(row.states[0]),
+                  run_time=TIMING.fast)
+        for k in range(1, len(row.terms)):
+            self.play(FadeIn(row.terms[k], shift=RIGHT * 0.1),
+                      ReplacementTransform(row.states[k - 1], row.states[k]),
+                      run_time=TIMING.fast)
+        row.shown = row.states[-1]
+
+    # Section
+    def draw_the_factors(self):
+        self.next_section("The factor against k")
+        ws, factors = self.data["scalar/w"], self.data["scalar/factor"]
+        steps = factors.shape[1] - 1
+        heading = get_heading("The gradient factor after k steps back")
+        chart = get_exponent_axes(steps, *exponent_range(factors), width=8.4, height=5.1,
+                                  x_label="k, steps back", y_label="factor")
+        chart.move_to(LEFT * 1.2 + DOWN * 0.4)
+        axes = chart.axes
+        k = ValueTracker(0)
+        curves = VGroup(*(get_growing_curve(axes, row, k, w_to_color(w))
+                          for row, w in zip(factors, ws, strict=True)))
+        heads = VGroup(*(
+            always_redraw(lambda curve=curve: Dot(curve.get_end(), radius=0.08,
+                                                  color=curve.get_stroke_color()))
+            for curve in curves))
+        labels = VGroup(*(
+            MathTex(f"w = {w:g}", font_size=SIZES.label * 1.3, color=w_to_color(w))
+            .next_to(axes.value_to_point(steps, row[-1]), RIGHT, buff=0.25)
+            for row, w in zip(factors, ws, strict=True)))
+        ends = VGroup(*(
+            MathTex(f"{w:g}^{{{steps}}} = {number_to_tex(row[-1])}", font_size=SIZES.label,
+                    color=PALETTE.text).next_to(label, DOWN, buff=0.12, aligned_edge=LEFT)
+            for row, w, label in zip(factors, ws, labels, strict=True)))
+        with self.narrate("Now plot that factor against the number of steps back, on a "
+                          "logarithmic scale, where repeated multiplication becomes a "
+                          "straight line."):
+            self.play(FadeIn(heading), FadeIn(chart))
+        self.add(curves, heads)
+        with self.narrate("One line for each weight. Below one it dives. Above one it "
+                          "climbs. At exactly one it stays flat."):
+            self.play(k.animate.set_value(steps), run_time=4, rate_func=linear)
+            self.play(LaggedStart(*(FadeIn(label, shift=RIGHT * 0.1) for label in labels),
+                                  lag_ratio=0.3))
+        lo_i, hi_i = int(np.argmin(ws)), int(np.argmax(ws))
+        with self.narrate(
+                f"After {steps} steps, a weight of {ws[lo_i]:g} leaves "
+                f"{number_to_words(factors[lo_i, -1], 3)} of the gradient. A weight of "
+                f"{ws[hi_i]:g} multiplies it by {number_to_words(factors[hi_i, -1], 3)}."):
+            self.play(LaggedStart(*(Write(end) for end in ends), lag_ratio=0.4))
+            self.play(Circumscribe(VGroup(labels[lo_i], ends[lo_i]), color=PALETTE.accent))
+        self.wait(TIMING.pause)
+        self.check_layout()  # the fullest moment of the step, before it clears
+        curves.clear_updaters()
+        heads.clear_updaters()
+        self.play(FadeOut(VGroup(heading, chart, curves, heads, labels, ends)),
+                  run_time=TIMING.fast)
+
+    # Section
+    def back_to_the_matrix(self):
+        self.next_section("Back to W_h")
+        heading = get_heading("A real RNN multiplies by a matrix")
+        product = get_equation(r"{\partial h_T \over \partial h_0}", "=", "W_h",
+                               r"^T \prod_{t=1}^T f'(h_t)",
+                               colors={"W_h": PALETTE.weight_h}).move_to(UP * 1.6)
+        slopes = SurroundingRectangle(product[3][1:], color=PALETTE.accent, buff=0.08)
+        explode = VGroup(
+            get_equation("W_h", "> 1", colors={"W_h": PALETTE.weight_h}),
+            get_text("the gradient explodes", SIZES.body, PALETTE.explode))
+        vanish = VGroup(
+            get_equation("W_h", "< 1", colors={"W_h": PALETTE.weight_h}),
+            get_text("the gradient vanishes", SIZES.body, PALETTE.vanish))
+        for rule in (explode, vanish):
+            rule.arrange(RIGHT, buff=0.6)
+        rules = VGroup(explode, vanish).arrange(DOWN, aligned_edge=LEFT, buff=0.6)
+        rules.move_to(DOWN * 0.6)
+        note = get_caption("every step also multiplies by the activation's slope",
+                           SIZES.label).next_to(rules, DOWN, buff=0.7)
+        with self.narrate("A real network multiplies by the matrix W h at every step "
+                          "instead. Over T steps, the gradient picks up W h to the power T."):
+            self.play(FadeIn(heading))
+            self.play(Write(product))
+        with self.narrate("If W h is larger than one, the gradient explodes. If it is "
+                          "smaller than one, the repeated multiplication makes it vanish."):
+            self.play(FadeIn(explode, shift=UP * 0.2))
+            self.play(FadeIn(vanish, shift=UP * 0.2))
+        with self.narrate("And the slope of the activation function multiplies in at "
+                          "every step too. We will come back to that."):
+            self.play(Create(slopes), Write(note))
+        self.wait(TIMING.pause)
+        self.check_layout()  # the fullest moment of the step, before it clears
+        self.play(FadeOut(VGroup(heading, product, slopes, rules, note)),
+                  run_time=TIMING.fast)

@@ -1,0 +1,312 @@
+"""Act 6, why vanishing gradients are a problem: the real gradient of a trained tanh RNN
+shrinking back through time, through all of training; a product of many small factors; the
+clouds sentence it cannot finish; and its bias towards short-term dependencies."""
+
+from manim import *
+
+from scenes.mobjects import (
+    fit_width,
+    get_caption,
+    get_gradient_chart,
+    get_heading,
+    get_text,
+    get_words,
+)
+from scenes.narration import LectureScene
+from scenes.numbers import (
+    number_to_tex,
+    number_to_text,
+    number_to_words,
+    percent_to_text,
+    percent_to_words,
+)
+from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING, grad_to_color
+
+CHART_WIDTH, CHART_HEIGHT = 10.5, 3.0
+SHOWN = 3  # words shown at each end of the probe sentence
+
+
+def get_gradient_ribbon(norms, low: float, high: float, width: float) -> VGroup:
+    """The backward signal along an unrolled chain: one segment per step, right to left,
+    thick and bright where the gradient is large, thin and dark where it is small; exact
+    zeros dashed. ``ribbon[t]`` is step t's segment."""
+    step = width / len(norms)
+    span = np.log10(high) - np.log10(low)
+    ribbon = VGroup()
+    for t, norm in enumerate(norms):
+        start, end = [(t + 1) * step - width / 2, 0, 0], [t * step - width / 2, 0, 0]
+        if norm > 0:
+            frac = float(np.clip((np.log10(norm) - np.log10(low)) / span, 0, 1))
+            ribbon.add(Line(start, end, stroke_width=1.5 + 10 * frac,
+                            color=grad_to_color(norm, low, high)))
+        else:
+            ribbon.add(DashedLine(start, end, color=PALETTE.muted, stroke_width=1.5,
+                                  dash_length=step / 3))
+    return ribbon
+
+
+def get_tiny_chain(steps: int, width: float) -> VGroup:
+    """The unrolled RNN at full length: one small cell per time step, joined by W_h."""
+    step = width / steps
+    line = Line([-width / 2, 0, 0], [width / 2, 0, 0], color=PALETTE.weight_h, stroke_width=2)
+    cells = VGroup(*(Square(step * 0.6, color=PALETTE.forward, stroke_width=1.5,
+                            fill_color=PALETTE.panel, fill_opacity=1)
+                     .move_to([(t + 0.5) * step - width / 2, 0, 0]) for t in range(steps)))
+    return VGroup(line, cells)
+
+
+class WhyItIsAProblem(LectureScene):
+    title = "Why it is a problem"
+    reads = ("rnn_tanh/grad", "rnn_tanh/probe/tokens", "rnn_tanh/probe/target",
+             "rnn_tanh/train/accuracy", "sweep/seq_len", "sweep/rnn_tanh/accuracy")
+
+    def construct(self):
+        self.load_gradients()
+        self.shrink_backward()
+        self.replay_training()
+        self.multiply_small_numbers()
+        self.finish_the_sentence()
+        self.favour_short_term()
+
+    def load_gradients(self):
+        self.norms = self.data["rnn_tanh/grad/h_norm"]  # (S, T)
+        self.steps = self.data["rnn_tanh/grad/step"]
+        positive = self.norms[self.norms > 0]
+        self.low, self.high = float(positive.min()), float(positive.max())
+        self.words = self.data.words("recall", self.data["rnn_tanh/probe/tokens"])
+
+    # Section
+    def shrink_backward(self):
+        self.next_section("The gradient shrinks backward")
+        final = self.norms[-1]
+        T = len(final)
+        heading = get_heading("The error travels back, and shrinks")
+        chain = get_tiny_chain(T, CHART_WIDTH).shift(UP * 2.25 + RIGHT * 0.4)
+        loss = VGroup(Circle(0.25, color=PALETTE.gradient, stroke_width=3),
+                      MathTex("L", font_size=SIZES.label, color=PALETTE.gradient))
+        loss.next_to(chain, RIGHT, buff=0.15)
+        ribbon = get_gradient_ribbon(final, self.low, self.high, CHART_WIDTH)
+        ribbon.next_to(chain, DOWN, buff=0.2)
+        chart = get_gradient_chart(final, self.low, self.high, CHART_WIDTH, CHART_HEIGHT)
+        chart.shift(DOWN * 0.75 + RIGHT * 0.4)
+        bars = chart.bars
+        first = get_text(f'"{self.words[0]}"', SIZES.small).next_to(bars[0], DOWN, buff=0.2)
+        last = get_text(f'"{self.words[-1]}"', SIZES.small).next_to(bars[-1], DOWN, buff=0.2)
+        first_value = MathTex(number_to_tex(final[0]), font_size=SIZES.small,
+                              color=PALETTE.accent).next_to(bars[0], UP, buff=0.15)
+        first_value.align_to(bars[0], LEFT)
+        last_value = MathTex(number_to_tex(final[-1]), font_size=SIZES.small,
+                             color=PALETTE.accent).next_to(bars[-1], UP, buff=0.1)
+        last_value.align_to(bars[-1], RIGHT)
+        caption = get_caption("Error due to further back time steps have smaller and "
+                              "smaller gradients", SIZES.label, PALETTE.accent)
+        caption.to_edge(DOWN, buff=LAYOUT.margin + 0.1)
+        with self.narrate(f"Here is the trained tanh network, unrolled over all {T} words. "
+                          f"The error starts at the loss, after the last word, and travels "
+                          f"back, step by step."):
+            self.play(FadeIn(heading), FadeIn(chain), FadeIn(loss), FadeIn(chart.axis))
+            self.play(LaggedStart(*(AnimationGroup(Create(seg), GrowFromEdge(bar, DOWN))
+                                    for seg, bar in zip(reversed(ribbon), reversed(bars),
+                                                        strict=True)),
+                                  lag_ratio=0.08, run_time=3 * TIMING.slow))
+            self.play(FadeIn(first), FadeIn(last))
+        zeros = int((final == 0).sum())
+        zero_words = (f" At {zeros} steps it is exactly zero: the number underflowed, drawn "
+                      f"as a hollow stub." if zeros else "")
+        with self.narrate(f"Each bar is the real gradient size at that step, on a log scale: "
+                          f"{number_to_words(final[-1])} at the last word, "
+                          f"{number_to_words(final[0])} at the first.{zero_words}"):
+            self.play(FadeIn(last_value))
+            self.play(FadeIn(first_value), Indicate(bars[0], color=PALETTE.accent,
+                                                     scale_factor=1.5))
+        with self.narrate("The error due to further back time steps has smaller and smaller "
+                          "gradients."):
+            self.play(Write(caption))
+        self.check_layout()
+        self.play(FadeOut(VGroup(chain, loss, ribbon, caption, first_value, last_value)))
+        self.chart, self.chart_labels, self.heading = chart, VGroup(first, last), heading
+
+    # Section
+    def replay_training(self):
+        self.next_section("All through training")
+        chart, norms, steps = self.chart, self.norms, self.steps
+        heading = get_heading("All through training")
+
+        def get_counter(i: int) -> VGroup:
+            ratio = norms[i][0] / norms[i][-1] if norms[i][-1] > 0 else 0.0
+            ratio_text = number_to_text(ratio) if ratio else "0 (underflow)"
+            return VGroup(
+                get_text(f"training step {steps[i]} of {steps[-1]}", SIZES.label),
+                get_text(f"first word / last word = {ratio_text}", SIZES.label,
+                         PALETTE.accent),
+            ).arrange(RIGHT, buff=0.8).next_to(chart, DOWN, buff=0.75)
+
+        def get_bars(i: int) -> VGroup:
+            return get_gradient_chart(norms[i], self.low, self.high, CHART_WIDTH,
+                                      CHART_HEIGHT).bars.move_to(chart.bars, DOWN)
+
+        counter = get_counter(0)
+        start = np.log10(norms[0][0] / norms[0][-1])
+        change = np.log10(norms[-1][0] / norms[-1][-1]) - start
+        verdict = ("If anything, it gets steeper." if change < -0.5 else
+                   "It flattens a little, but stays steep." if change > 1 else
+                   "The slope hardly changes.")
+        with self.narrate(f"Does training fix this? Here is the same measurement at "
+                          f"{len(steps)} moments of training, from step {steps[0]} to step "
+                          f"{steps[-1]}."):
+            self.play(ReplacementTransform(self.heading, heading),
+                      VGroup(chart, self.chart_labels).animate.shift(UP * 0.9))
+            counter.shift(UP * 0.9)
+            self.play(Transform(chart.bars, get_bars(0)), FadeIn(counter))
+        with self.narrate(f"{verdict} The first word always gets almost nothing, so the "
+                          f"weights never learn from it."):
+            for i in range(1, len(steps)):
+                new = get_counter(i)
+                self.play(Transform(chart.bars, get_bars(i)), FadeOut(counter, shift=UP * 0.2),
+                          FadeIn(new, shift=UP * 0.2), run_time=TIMING.normal)
+                counter = new
+                self.wait(TIMING.pause)
+        self.check_layout()
+        self.play(FadeOut(VGroup(heading, chart, counter, self.chart_labels)))
+
+    # Section
+    def multiply_small_numbers(self):
+        self.next_section("Multiply many small numbers")
+        final = self.norms[-1]
+        zeros = np.flatnonzero(final <= 0)
+        begin = int(zeros[-1]) + 1 if len(zeros) else 0  # ratios telescope from here on
+        if begin >= len(final) - 1:
+            return
+        factors = final[begin:-1] / final[begin + 1:]
+        count = len(factors)
+        typical = float(np.exp(np.log(factors).mean())) if count else 1.0
+        shown = " \\times ".join(f"{f:.2f}" for f in factors[::-1][:4])
+        heading = get_heading("Multiply many small numbers together")
+        per_step = get_text("each step back multiplies the gradient by a factor:",
+                            SIZES.body).shift(UP * 1.6)
+        product = MathTex(shown, r"\times \cdots \times", f"{factors[0]:.2f}",
+                          r"=", number_to_tex(final[begin] / final[-1]),
+                          font_size=SIZES.equation, color=PALETTE.text)
+        product[4].set_color(PALETTE.accent)
+        brace = Brace(product[:3], DOWN, color=PALETTE.muted)
+        brace_label = get_text(f"{count} factors, typically {typical:.2f}", SIZES.label,
+                               PALETTE.muted).next_to(brace, DOWN, buff=0.15)
+        power = MathTex(f"{typical:.2f}^{{{count}}}", r"\approx",
+                        number_to_tex(typical ** count), font_size=SIZES.equation,
+                        color=PALETTE.text).next_to(brace_label, DOWN, buff=0.6)
+        with self.narrate(f"Why so small? Each step back multiplies the gradient by a factor, "
+                          f"and in this network the factors are smaller than one: typically "
+                          f"{typical:.2f}."):
+            self.play(FadeIn(heading), FadeIn(per_step))
+            self.play(Write(product[:3]), GrowFromCenter(brace), FadeIn(brace_label))
+        with self.narrate(f"Multiply many small numbers together, {count} of them, and you "
+                          f"get {number_to_words(final[begin] / final[-1])}."):
+            self.play(Write(product[3:]))
+            self.play(Write(power))
+        self.check_layout()
+        self.play(FadeOut(VGroup(heading, per_step, product, brace, brace_label, power)))
+
+    # Section
+    def finish_the_sentence(self):
+        self.next_section("The clouds are dark")
+        final, words = self.norms[-1], self.words
+        classes = self.data.vocab["recall"]["classes"]
+        target = int(self.data["rnn_tanh/probe/target"])
+        shown = [*words[:SHOWN], "...", *words[-SHOWN - 1:], "____"]
+        sentence = get_words(shown, SIZES.body).shift(UP * 0.9)
+        cue, blank = sentence[0], sentence[-1]
+        cue.set_color(PALETTE.accent)
+        blank.set_color(PALETTE.gradient)
+        answer = get_text(f"({classes[target]})", SIZES.label, PALETTE.gradient)
+        answer.next_to(blank, DOWN, buff=0.2)
+        arc = CurvedArrow(blank.get_top() + UP * 0.15, cue.get_top() + UP * 0.15, angle=0.5,
+                          stroke_width=5, tip_length=0.2)
+        arc.set_stroke(color=[grad_to_color(final[-1], self.low, self.high),
+                              grad_to_color(final[0], self.low, self.high)])
+        arc.tip.set_color(PALETTE.muted)
+        if final[0] > 0:
+            weaker = get_text(f'At "{words[0]}" the gradient is '
+                              f'{number_to_text(final[-1] / final[0])} times weaker than at '
+                              f'"{words[-1]}"', SIZES.label, PALETTE.accent)
+            weaker_words = (f"arrives at {words[0]} {number_to_words(final[-1] / final[0])} times "
+                            f"weaker than at the last word")
+        else:
+            weaker = get_text(f'No gradient at all reaches "{words[0]}" (exactly zero)',
+                              SIZES.label, PALETTE.accent)
+            weaker_words = f"never reaches {words[0]} at all: it is exactly zero"
+        weaker.next_to(answer, DOWN, buff=0.5).set_x(0)
+        fit_width(weaker)
+        accuracy = float(self.data["rnn_tanh/train/accuracy"][-1])
+        chance = 1 / len(classes)
+        scores = VGroup(*(VGroup(get_text(name, SIZES.label, color),
+                                 Rectangle(width=max(6 * value, 0.02), height=0.3,
+                                           stroke_width=0, fill_color=color, fill_opacity=1),
+                                 get_text(percent_to_text(value), SIZES.label, color))
+                          for name, value, color in (
+                              ("tanh RNN accuracy", accuracy, PALETTE.rnn_tanh),
+                              (f"chance (1 in {len(classes)})", chance, PALETTE.muted))))
+        for row in scores:
+            row.arrange(RIGHT, buff=0.25)
+        scores.arrange(DOWN, aligned_edge=LEFT, buff=0.25).next_to(weaker, DOWN, buff=0.45)
+        scores.set_x(0)
+        heading = get_heading("The clouds are dark, it looks like it will ...")
+        with self.narrate(f"Back to our sentence. To predict {classes[target]}, the model "
+                          f"must remember the first word, {words[0]}."):
+            self.play(FadeIn(heading), FadeIn(sentence), FadeIn(answer))
+            self.play(Indicate(cue, color=PALETTE.accent))
+        with self.narrate(f"But the signal that would teach it {weaker_words}."):
+            self.play(Create(arc), run_time=TIMING.slow)
+            self.play(FadeIn(weaker))
+        with self.narrate(f"So after training, it is right {percent_to_words(accuracy)} "
+                          f"percent of the time. Guessing gives {percent_to_words(chance)}."):
+            self.play(LaggedStart(*(FadeIn(row, shift=RIGHT * 0.2) for row in scores),
+                                  lag_ratio=0.5))
+        self.check_layout()
+        self.play(FadeOut(VGroup(heading, sentence, answer, arc, weaker, scores)))
+
+    # Section
+    def favour_short_term(self):
+        self.next_section("Short-term bias")
+        lengths = self.data["sweep/seq_len"]
+        accuracy = self.data["sweep/rnn_tanh/accuracy"]
+        chance = 1 / len(self.data.vocab["recall"]["classes"])
+        heading = get_heading("Biased towards short-term dependencies")
+        width, height = 8.0, 3.6
+        slot = width / len(lengths)
+        base = Line(LEFT * width / 2, RIGHT * width / 2, color=PALETTE.muted)
+        bars, labels, values = VGroup(), VGroup(), VGroup()
+        for i, (n, a) in enumerate(zip(lengths, accuracy, strict=True)):
+            x = (i + 0.5) * slot - width / 2
+            bar = Rectangle(width=slot * 0.6, height=max(height * float(a), 0.02),
+                            stroke_width=0, fill_color=PALETTE.rnn_tanh, fill_opacity=1)
+            bars.add(bar.move_to([x, 0, 0], aligned_edge=DOWN))
+            labels.add(get_text(str(n), SIZES.small, PALETTE.muted).next_to([x, 0, 0], DOWN))
+            values.add(get_text(percent_to_text(a), SIZES.small).next_to(bar, UP, buff=0.1))
+        chance_line = DashedLine([-width / 2, height * chance, 0], [width / 2, height * chance,
+                                                                    0], color=PALETTE.muted)
+        chance_label = get_text("chance", SIZES.small, PALETTE.muted)
+        chance_label.next_to(chance_line, RIGHT, buff=0.15)
+        x_label = get_text("words in the sentence", SIZES.small, PALETTE.muted)
+        x_label.next_to(labels, DOWN, buff=0.2)
+        y_label = get_text("tanh RNN accuracy", SIZES.small, PALETTE.rnn_tanh)
+        y_label.next_to(base, UP, buff=height + 0.6).align_to(base, LEFT)
+        chart = VGroup(base, bars, labels, values, chance_line, chance_label, x_label, y_label)
+        chart.move_to(DOWN * 0.35)
+        near_chance = accuracy < chance + 0.1
+        fails_from = len(near_chance) - int(np.argmin(near_chance[::-1])) \
+            if not near_chance.all() else 0  # the first length of the failing tail
+        fail_words = (f" From {lengths[fails_from]} words on, it is no better than chance."
+                      if fails_from < len(lengths) else "")
+        with self.narrate("So a plain RNN is biased towards short-term dependencies: it "
+                          "learns from recent words, and struggles with long-term ones."):
+            self.play(FadeIn(heading), Create(base), FadeIn(labels), FadeIn(x_label),
+                      FadeIn(y_label), Create(chance_line), FadeIn(chance_label))
+        with self.narrate(f"Trained on sentences of {lengths[0]} words, it is right "
+                          f"{percent_to_words(accuracy[0])} percent of the time; on "
+                          f"{lengths[-1]} words, {percent_to_words(accuracy[-1])} percent."
+                          f"{fail_words}"):
+            self.play(LaggedStart(*(GrowFromEdge(b, DOWN) for b in bars), lag_ratio=0.3),
+                      LaggedStart(*(FadeIn(v) for v in values), lag_ratio=0.3))
+        self.wait(TIMING.pause)
+        self.check_layout()
+        self.play(FadeOut(VGroup(heading, chart)))

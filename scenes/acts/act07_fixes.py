@@ -1,0 +1,287 @@
+"""Act 7: three fixes for the vanishing gradient: activations, identity start, gates."""
+
+from manim import *
+
+from scenes.mobjects import (
+    get_caption,
+    get_exponent_axes,
+    get_gradient_chart,
+    get_heading,
+    get_heatmap,
+    get_lstm_cell,
+    get_polyline,
+    get_text,
+)
+from scenes.narration import LectureScene
+from scenes.numbers import (
+    exponent_range,
+    number_to_tex,
+    number_to_words,
+    percent_to_text,
+    percent_to_words,
+)
+from scenes.theme import PALETTE, SIZES, TIMING
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "rnn_sigmoid": "sigmoid RNN",
+         "rnn_tanh": "tanh RNN", "rnn_relu": "ReLU RNN", "irnn": "IRNN", "lstm": "LSTM",
+         "gru": "GRU"}
+
+
+def first_to_last(norms: np.ndarray) -> float:
+    """How much of the gradient at the last step reaches the first: ||dL/dh_1|| / ||dL/dh_T||."""
+    return float(norms[0] / norms[-1]) if norms[-1] > 0 else 0.0
+
+
+class ThreeFixes(LectureScene):
+    title = "Three fixes"
+    reads = ("activation/x", "activation/d_sigmoid", "activation/d_tanh", "activation/d_relu",
+             "rnn_sigmoid/grad/h_norm", "rnn_tanh/grad", "rnn_relu/grad/h_norm", "irnn/grad",
+             "irnn/param/weight_hh_l0", "rnn_sigmoid/train/accuracy",
+             "rnn_tanh/train/accuracy", "rnn_relu/train/accuracy", "irnn/train/accuracy",
+             "lstm/train/accuracy", "gru/train/accuracy")
+
+    def construct(self):
+        self.list_the_fixes()
+        self.compare_the_slopes()
+        self.measure_the_activations()
+        self.start_at_the_identity()
+        self.compare_the_flow()
+        self.tease_the_gates()
+
+    def accuracy(self, model: str) -> float:
+        return float(self.data[f"{model}/train/accuracy"][-1])
+
+    # Section
+    def list_the_fixes(self):
+        self.next_section("Three fixes")
+        heading = get_heading("Solutions to the vanishing gradient problem")
+        fixes = VGroup(*(get_text(line, SIZES.body) for line in (
+            "1.  choose activation functions wisely",
+            "2.  start the recurrent weights at the identity",
+            "3.  use gates: LSTM, GRU"))).arrange(DOWN, aligned_edge=LEFT, buff=0.5)
+        with self.narrate("There are three common fixes: choose the activation wisely, start "
+                          "the recurrent weights at the identity, or use gated cells."):
+            self.play(FadeIn(heading))
+            self.play(LaggedStart(*(FadeIn(f, shift=RIGHT * 0.2) for f in fixes),
+                                  lag_ratio=0.6))
+        self.check_layout()  # the fullest moment of the step, before it clears
+        self.play(FadeOut(VGroup(heading, fixes)), run_time=TIMING.fast)
+
+    # Section
+    def compare_the_slopes(self):
+        self.next_section("Activation slopes")
+        x = self.data["activation/x"]
+        slopes = {name: self.data[f"activation/d_{name}"] for name in ACTIVATIONS}
+        top = max(float(s.max()) for s in slopes.values())
+        heading = get_heading("1. Choose activation functions wisely")
+        axes = Axes(x_range=[float(x.min()), float(x.max()), 2], y_range=[0, 1.2 * top, 0.25],
+                    x_length=7.4, y_length=4.4, tips=False,
+                    axis_config={"color": PALETTE.muted, "font_size": SIZES.small},
+                    x_axis_config={"include_numbers": True}).shift(LEFT * 2.4 + DOWN * 0.6)
+        one = MathTex("1", font_size=SIZES.label * 1.3, color=PALETTE.muted)
+        one.next_to(axes.c2p(x.min(), 1.0), LEFT, buff=0.15)
+        axes.add(one, DashedLine(axes.c2p(x.min(), 1.0), axes.c2p(x.max(), 1.0),
+                                 color=PALETTE.muted, stroke_width=1.5))
+        curves = {name: get_polyline(axes, x, s, getattr(PALETTE, name))
+                  for name, s in slopes.items()}
+        peak = float(slopes["sigmoid"].max())
+        at = float(x[np.argmax(slopes["sigmoid"])])
+        labels = VGroup(
+            get_text("sigmoid slope", SIZES.label, PALETTE.sigmoid)
+            .next_to(axes.c2p(at, peak), UP, buff=0.2).shift(LEFT * 2.2),
+            get_text("tanh slope", SIZES.label, PALETTE.tanh)
+            .next_to(axes.c2p(x.min() * 0.3, 0.75 * top), LEFT, buff=0.1),
+            get_text("ReLU slope", SIZES.label, PALETTE.relu)
+            .next_to(axes.c2p(x.max(), float(slopes["relu"][-1])), UP, buff=0.15,
+                     aligned_edge=RIGHT))
+        mark = DashedLine(axes.c2p(x.min(), peak), axes.c2p(x.max(), peak),
+                          color=PALETTE.sigmoid, stroke_width=2)
+        peak_label = MathTex(rf"\text{{at most }} {peak:.3g}", font_size=SIZES.equation,
+                             color=PALETTE.sigmoid).next_to(mark, RIGHT, buff=0.3)
+        steps = len(self.data["rnn_tanh/grad/h_norm"][-1])
+        power = MathTex(rf"{peak:.3g}^{{{steps}}} = {number_to_tex(peak ** steps)}",
+                        font_size=SIZES.body * 1.2, color=PALETTE.sigmoid)
+        power.next_to(peak_label, UP, buff=0.6, aligned_edge=LEFT)
+        power_note = get_caption(f"over {steps} steps, at most", SIZES.small)
+        power_note.next_to(power, UP, buff=0.15, aligned_edge=LEFT)
+        with self.narrate("Every step back, the gradient is multiplied by the slope of the "
+                          "activation function."):
+            self.play(FadeIn(heading), Create(axes))
+            self.play(*(Create(c) for c in curves.values()),
+                      *(FadeIn(label) for label in labels), run_time=TIMING.slow)
+        with self.narrate(
+                f"The sigmoid's slope is at most {number_to_words(peak, 3)}, so over {steps} "
+                f"steps, at most {number_to_words(peak ** steps, 3)}. Tanh's reaches "
+                f"{number_to_words(slopes['tanh'].max(), 3)}, and ReLU's is "
+                f"{number_to_words(slopes['relu'].max(), 3)} for all positive inputs."):
+            self.play(Create(mark), Write(peak_label))
+            self.play(FadeIn(power_note), Write(power))
+            self.play(Indicate(labels[1], color=PALETTE.accent),
+                      Indicate(labels[2], color=PALETTE.accent))
+        self.wait(TIMING.pause)
+        self.check_layout()  # the fullest moment of the step, before it clears
+        self.play(FadeOut(VGroup(heading, axes, *curves.values(), labels, mark, peak_label,
+                                 power, power_note)),
+                  run_time=TIMING.fast)
+
+    # Section
+    def measure_the_activations(self):
+        self.next_section("Measured")
+        models = ("rnn_sigmoid", "rnn_tanh", "rnn_relu")
+        ratios = np.array([first_to_last(self.data[f"{m}/grad/h_norm"][-1]) for m in models])
+        lo, _, _ = exponent_range(ratios)
+        heading = get_heading("Measured: gradient at the first word, over the last")
+        chart = get_gradient_chart(ratios, 10.0**lo, max(1.0, ratios.max()), width=7.5,
+                                   height=3.9).shift(DOWN * 0.1)
+        names = VGroup(*(
+            get_text(NAMES[m], SIZES.label, PALETTE.model(m))
+            .next_to(bar, DOWN, buff=0.2).set_y(chart.get_bottom()[1] - 0.3)
+            for m, bar in zip(models, chart.bars, strict=True)))
+        scores = VGroup(*(
+            get_text(f"accuracy {percent_to_text(self.accuracy(m))}", SIZES.small, PALETTE.muted)
+            .next_to(name, DOWN, buff=0.12) for m, name in zip(models, names, strict=True)))
+        values = VGroup(*(
+            MathTex(number_to_tex(r), font_size=SIZES.label * 1.3, color=PALETTE.text)
+            .next_to(bar, UP, buff=0.12) for r, bar in zip(ratios, chart.bars, strict=True)))
+        best = int(np.argmax(ratios))
+        relu_helped = ratios[2] > max(ratios[0], ratios[1])
+        verdict = "" if relu_helped else "ReLU alone did not help here."
+        with self.narrate(
+                f"We trained all three. Each bar is the gradient left at the first word, "
+                f"relative to the last, on a log scale. The {NAMES[models[best]]} kept the "
+                f"most: {number_to_words(ratios[best], 3)}. {verdict}"):
+            self.play(FadeIn(heading), FadeIn(chart.axis))
+            self.play(LaggedStart(*(GrowFromEdge(b, DOWN) for b in chart.bars),
+                                  lag_ratio=0.3), FadeIn(names))
+            self.play(LaggedStart(*(FadeIn(v) for v in values), lag_ratio=0.3))
+        accuracies = [self.accuracy(m) for m in models]
+        chance = 1 / len(self.data.vocab["recall"]["classes"])
+        with self.narrate(f"All three scored between {percent_to_words(min(accuracies))} and "
+                          f"{percent_to_words(max(accuracies))} percent, where chance is "
+                          f"{percent_to_words(chance)}."):
+            self.play(LaggedStart(*(FadeIn(s) for s in scores), lag_ratio=0.3))
+        self.wait(TIMING.pause)
+        self.check_layout()  # the fullest moment of the step, before it clears
+        self.play(FadeOut(VGroup(heading, chart, names, scores, values)),
+                  run_time=TIMING.fast)
+
+    # Section
+    def start_at_the_identity(self):
+        self.next_section("Identity initialisation")
+        trained = self.data["irnn/param/weight_hh_l0"]
+        size = trained.shape[0]
+        scale = max(1.0, float(np.abs(trained).max()))
+        heading = get_heading("2. Start the recurrent weights at the identity")
+        cite = get_caption("Le, Jaitly & Hinton 2015: the IRNN", SIZES.label)
+        cite.next_to(heading, DOWN, buff=0.2)
+        cell = 3.6 / size
+        start = get_heatmap(np.eye(size), cell=cell, scale=scale).move_to(LEFT * 3.3 + DOWN * 0.5)
+        end = get_heatmap(trained, cell=cell, scale=scale).move_to(RIGHT * 3.3 + DOWN * 0.5)
+        frames = VGroup(*(SurroundingRectangle(m, color=PALETTE.weight_h, buff=0.04,
+                                               stroke_width=3) for m in (start, end)))
+        start_label = get_text("at the start: identity, biases zero", SIZES.small)
+        start_label.next_to(frames[0], DOWN, buff=0.2)
+        end_label = get_text("after training", SIZES.small).next_to(frames[1], DOWN, buff=0.2)
+        arrow = Arrow(frames[0].get_right(), frames[1].get_left(), color=PALETTE.muted)
+        diagonal = float(np.diag(trained).mean())
+        with self.narrate("The second fix, from Le, Jaitly and Hinton: start the recurrent "
+                          "weights at the identity, with zero biases, and use ReLU."):
+            self.play(FadeIn(heading), FadeIn(cite))
+            self.play(FadeIn(start), Create(frames[0]), FadeIn(start_label))
+        with self.narrate("Then each step first copies the hidden state forward, and the "
+                          "gradient flows back multiplied by one. After training, the "
+                          f"diagonal still averages {number_to_words(diagonal, 3)}."):
+            self.play(GrowArrow(arrow))
+            self.play(FadeIn(end), Create(frames[1]), FadeIn(end_label))
+        self.wait(TIMING.pause)
+        self.check_layout()  # the fullest moment of the step, before it clears
+        self.play(FadeOut(VGroup(heading, cite, start, end, frames, start_label, end_label,
+                                 arrow)),
+                  run_time=TIMING.fast)
+
+    # Section
+    def compare_the_flow(self):
+        self.next_section("Gradient flow")
+        models = ("rnn_tanh", "irnn")
+        norms = {m: self.data[f"{m}/grad/h_norm"] for m in models}
+        steps = self.data["irnn/grad/step"]
+        length = norms["irnn"].shape[1]
+        t = np.arange(1, length + 1)
+        scaled = {m: n / n[:, -1:] for m, n in norms.items()}  # each snapshot over its last
+        lo, hi, every = exponent_range(np.concatenate([scaled[m][[0, -1]].ravel()
+                                                        for m in models]))
+        heading = get_heading("The gradient reaching each word")
+        chart = get_exponent_axes(length, lo, hi, every, width=8.4, height=4.6,
+                                  x_label="word", y_label="gradient, relative")
+        chart.move_to(LEFT * 1.0 + DOWN * 0.45)
+        axes = chart.axes
+
+        def get_snapshot(s: int) -> VGroup:
+            curves = VGroup(*(get_polyline(axes, t, np.log10(scaled[m][s]) - lo,
+                                           PALETTE.model(m)) for m in models))
+            at = max(0, length // 8)
+            values = {m: scaled[m][s][at] for m in models}
+            labels = VGroup(*(
+                get_text(NAMES[m], SIZES.label, PALETTE.model(m))
+                .next_to(axes.value_to_point(t[at], values[m]),
+                         UP if values[m] >= max(values.values()) else DOWN, buff=0.3)
+                for m in models))
+            return VGroup(curves, labels)
+
+        when = [get_caption(f"training step {int(steps[s])}, each curve over its last word",
+                            SIZES.label, PALETTE.accent)
+                .next_to(heading, DOWN, buff=0.2) for s in (0, -1)]
+        start, end = get_snapshot(0), get_snapshot(-1)
+        first = {m: number_to_words(scaled[m][s][0], 3) for m in models for s in (0,)}
+        with self.narrate(
+                f"At the start of training, the tanh RNN's gradient at the first word is "
+                f"{first['rnn_tanh']} of the last word's. The IRNN keeps {first['irnn']}."):
+            self.play(FadeIn(heading), FadeIn(chart), FadeIn(when[0]))
+            self.play(Create(start[0]), FadeIn(start[1]), run_time=TIMING.slow)
+        acc = {m: percent_to_words(self.accuracy(m)) for m in models}
+        tanh_end, irnn_end = (scaled[m][-1][0] for m in models)
+        grows = "even grows toward the first word" if irnn_end > 1 else "stays alive"
+        tags = VGroup(*(get_text(f"accuracy {acc[m]}%", SIZES.label, PALETTE.model(m))
+                        .next_to(label, RIGHT, buff=0.3)
+                        for m, label in zip(models, end[1], strict=True)))
+        with self.narrate(
+                f"After training, tanh still keeps almost nothing, and scores "
+                f"{acc['rnn_tanh']} percent. The IRNN's gradient {grows}, and it scores "
+                f"{acc['irnn']} percent."):
+            self.play(Transform(start, end), Transform(when[0], when[1]),
+                      run_time=TIMING.slow)
+            self.play(FadeIn(tags))
+        self.wait(TIMING.pause)
+        self.check_layout()  # the fullest moment of the step, before it clears
+        self.play(FadeOut(VGroup(heading, chart, start, when[0], tags)),
+                  run_time=TIMING.fast)
+
+    # Section
+    def tease_the_gates(self):
+        self.next_section("Gates")
+        heading = get_heading("3. Use gates")
+        cell = get_lstm_cell().move_to(LEFT * 2.3 + DOWN * 0.3)
+        models = ("lstm", "gru", "rnn_tanh")
+        scores = VGroup(*(
+            VGroup(get_text(NAMES[m], SIZES.body, PALETTE.model(m)),
+                   get_text(percent_to_text(self.accuracy(m)), SIZES.body))
+            .arrange(RIGHT, buff=0.4) for m in models))
+        scores.arrange(DOWN, aligned_edge=LEFT, buff=0.45).move_to(RIGHT * 4.95 + DOWN * 0.3)
+        caption = get_caption("accuracy on the same task", SIZES.small)
+        caption.next_to(scores, UP, buff=0.4)
+        lstm, gru = (percent_to_words(self.accuracy(m)) for m in ("lstm", "gru"))
+        with self.narrate("The third fix changes the cell: gates that selectively add or "
+                          "remove information, as in the LSTM and the GRU."):
+            self.play(FadeIn(heading), FadeIn(cell))
+            self.play(Indicate(VGroup(cell.forget, cell.input, cell.output),
+                               color=PALETTE.accent))
+        reach = (f"Both reach {lstm} percent" if lstm == gru else
+                 f"They reach {lstm} and {gru} percent")
+        with self.narrate(f"{reach} on the same task. How, is the next part."):
+            self.play(FadeIn(caption), LaggedStart(*(FadeIn(s) for s in scores),
+                                                   lag_ratio=0.3))
+        self.wait(TIMING.pause)
+        self.check_layout()  # the fullest moment of the step, before it clears
+        self.play(FadeOut(VGroup(heading, cell, scores, caption)),
+                  run_time=TIMING.fast)

@@ -1,0 +1,105 @@
+"""Act 10, summary and references: the lecture in five lines with its headline numbers,
+the tutorial's sources, and where every number came from."""
+
+from manim import *
+
+from scenes.mobjects import fit_width, get_bullets, get_heading, get_text
+from scenes.narration import LectureScene
+from scenes.numbers import number_to_text, number_to_words, percent_to_text, percent_to_words
+from scenes.theme import PALETTE, SIZES, TIMING
+
+# (authors and year, title and venue): the tutorial's references, then the two papers
+# behind the fixes the lecture's models use.
+REFERENCES = (
+    ("colah's blog (2015)", "Understanding LSTM Networks"),
+    ("Medium (2024)",
+     "Forward and Backward Propagation in Multilayered Neural Networks: A Deep Dive"),
+    ("Bengio, Simard & Frasconi (1994), IEEE Trans. Neural Networks 5(2)",
+     "Learning Long-term Dependencies with Gradient Descent is Difficult"),
+    ("MIT 6.S191 (2024)", "Recurrent Neural Networks, Transformers, and Attention"),
+    ("Hochreiter & Schmidhuber (1997), Neural Computation 9(8)", "Long Short-Term Memory"),
+    ("Le, Jaitly & Hinton (2015)",
+     "A Simple Way to Initialize Recurrent Networks of Rectified Linear Units (IRNN)"),
+)
+TUTORIAL_AUTHOR = "Masud Rana"
+
+
+def get_reference(authors: str, title: str, width: float) -> VGroup:
+    """One reference: who and when on the first line, the title below it, muted."""
+    who = get_text(authors, SIZES.label, PALETTE.accent)
+    what = fit_width(get_text(title, SIZES.small, PALETTE.muted), width)
+    return VGroup(who, what).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+
+
+class Summary(LectureScene):
+    title = "Summary and references"
+    reads = ("rnn_tanh/grad/h_norm", "rnn_tanh/train/accuracy", "lstm/train/accuracy")
+
+    def construct(self):
+        self.recap_the_lecture()
+        self.list_the_references()
+
+    # Section
+    def recap_the_lecture(self):
+        self.next_section("Summary")
+        norms = self.data["rnn_tanh/grad/h_norm"][-1]  # (T,) final weights
+        ratio = norms[0] / norms[-1]
+        steps = self.data.config["seq_len"]
+        rnn = float(self.data["rnn_tanh/train/accuracy"][-1])
+        lstm = float(self.data["lstm/train/accuracy"][-1])
+        heading = get_heading("Summary")
+        bullets = get_bullets([
+            "backpropagation through time multiplies one factor per step",
+            f"tanh RNN, {steps} words: first-word gradient = {number_to_text(ratio)} "
+            f"of the last",
+            f"so it cannot learn: {percent_to_text(rnn)} accuracy, against "
+            f"{percent_to_text(lstm)} for the LSTM",
+            "fixes: better activations, identity initialisation, gates",
+            "the LSTM's cell state is an additive highway for the gradient",
+        ], size=SIZES.body, buff=0.45).move_to(DOWN * 0.2)
+        bullets[1].set_color(PALETTE.rnn_tanh)
+        bullets[2].set_color(PALETTE.lstm)
+        texts = (
+            "To sum up: back propagation through time multiplies one factor per step.",
+            f"In a real tanh RNN, on {steps} words, the gradient reaching the first word is "
+            f"{number_to_words(ratio, about=True)} of the gradient at the last.",
+            f"So it cannot learn the task: {percent_to_words(rnn)} percent accuracy, against "
+            f"{percent_to_words(lstm)} percent for the LSTM.",
+            "The fixes: better activations, identity initialisation, and gates.",
+            "The LSTM's cell state gives the gradient an additive highway back through time.",
+        )
+        self.play(FadeIn(heading))
+        for bullet, text in zip(bullets, texts, strict=True):
+            with self.narrate(text):
+                self.play(FadeIn(bullet, shift=RIGHT * 0.2))
+        self.wait(TIMING.pause)
+        self.play(FadeOut(VGroup(heading, bullets)))
+
+    # Section
+    def list_the_references(self):
+        self.next_section("References")
+        heading = get_heading("References")
+        refs = VGroup(*(get_reference(who, what, 12.6) for who, what in REFERENCES))
+        refs.arrange(DOWN, aligned_edge=LEFT, buff=0.28).next_to(heading, DOWN, buff=0.35)
+        fit_width(refs).set_x(0)
+        generator = self.data.manifest["generator"]
+        credit = VGroup(
+            get_text(f"Tutorial by {TUTORIAL_AUTHOR}.", SIZES.label),
+            get_text(f"Every number came from models trained by this program "
+                     f"(seed {self.data.config['seed']}, PyTorch {generator['torch']}).",
+                     SIZES.small),
+        ).arrange(DOWN, buff=0.12)
+        fit_width(credit).next_to(refs, DOWN, buff=0.35)
+        with self.narrate("The tutorial draws on colah's blog, a Medium deep dive, Bengio, "
+                          "Simard and Frasconi's 1994 paper, and MIT's course. We add the "
+                          "original LSTM and IRNN papers."):
+            self.play(FadeIn(heading))
+            self.play(LaggedStart(*(FadeIn(ref, shift=UP * 0.1) for ref in refs),
+                                  lag_ratio=0.4), run_time=TIMING.slow * 2)
+        torch = generator["torch"].split("+")[0]
+        with self.narrate(f"The tutorial is by {TUTORIAL_AUTHOR}. Every number you saw came "
+                          f"from models trained by this program, with seed "
+                          f"{self.data.config['seed']}, on PyTorch {torch}. Thank you."):
+            self.play(Write(credit))
+        self.wait(TIMING.slow)
+        self.play(FadeOut(VGroup(heading, refs, credit)))

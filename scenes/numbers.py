@@ -1,0 +1,112 @@
+"""Numbers as the lecture writes and says them: one home for every act's formatting.
+
+Three forms of the same value: ``number_to_tex`` for equations (``MathTex``),
+``number_to_text`` for ``Text`` (a Unicode superscript, no LaTeX), and ``number_to_words``
+for the narrator (no symbols: the voice reads plain words). All three write a value plainly
+while it reads easily (1e-2 <= |value| < 1e3, to ``digits`` significant digits) and as a
+two-digit mantissa times a power of ten otherwise, so an equation, a label and the
+narration give the same number. Percentages and the decades of a log axis live here too.
+
+Numpy only: no Manim import, so the maps are cheap to test.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = [
+    "exponent_range",
+    "factor_to_tex",
+    "number_to_tex",
+    "number_to_text",
+    "number_to_words",
+    "percent_to_text",
+    "percent_to_words",
+]
+
+PLAIN = (1e-2, 1e3)  # |value| in [low, high) is written out; outside, a power of ten
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _to_plain(value: float, digits: int) -> str | None:
+    """``value`` to ``digits`` significant digits if it reads easily, else None."""
+    text = f"{value:.{digits}g}"
+    return text if PLAIN[0] <= abs(value) < PLAIN[1] and "e" not in text else None
+
+
+def _to_parts(value: float) -> tuple[str, int]:
+    """5.3e12 as ('5.3', 12): a two-digit mantissa and its power of ten."""
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return mantissa, int(exponent)
+
+
+def _to_number(value: float, digits: int, power: Callable[[str, int], str]) -> str:
+    """'0', the plain number, or ``power(mantissa, exponent)``."""
+    if value == 0:
+        return "0"
+    plain = _to_plain(value, digits)
+    return plain if plain is not None else power(*_to_parts(value))
+
+
+def number_to_tex(value: float, digits: int = 2) -> str:
+    """A number for an equation: '0.23', or '4.3 \\times 10^{-14}'."""
+    return _to_number(value, digits, lambda m, e: rf"{m} \times 10^{{{e}}}")
+
+
+def factor_to_tex(value: float, digits: int = 2) -> str:
+    """A number to multiply by, in an equation: negatives in parentheses."""
+    tex = number_to_tex(value, digits)
+    return f"({tex})" if value < 0 else tex
+
+
+def number_to_text(value: float, digits: int = 2) -> str:
+    """A number for ``Text``: '0.23', or '5.3 × 10¹²' (a superscript, no LaTeX)."""
+    return _to_number(value, digits, lambda m, e: f"{m} × 10{str(e).translate(SUPERSCRIPT)}")
+
+
+def number_to_words(value: float, digits: int = 2, about: bool = False) -> str:
+    """A number as the narrator says it: 'minus 0.159', '192 thousand', '4.3 times ten to
+    the minus 14', or with ``about`` only the power of ten: 'about ten to the minus 14'."""
+    if value == 0:
+        return "exactly zero"
+    if value < 0:
+        return "minus " + number_to_words(-value, digits, about)
+    plain = _to_plain(value, digits)
+    if plain is not None:
+        return plain
+    if about:
+        exponent = math.floor(math.log10(value))
+        return f"about ten to the {'minus ' if exponent < 0 else ''}{abs(exponent)}"
+    if 1e3 <= value < 1e6:
+        return f"{value / 1e3:.{digits}g} thousand"
+    mantissa, exponent = _to_parts(value)
+    return f"{mantissa} times ten to the {'minus ' if exponent < 0 else ''}{abs(exponent)}"
+
+
+def percent_to_text(p: float) -> str:
+    """A fraction as a whole percentage, '27%'; one decimal near the ends, so that 0.999
+    never rounds up to 100% nor 0.001 down to 0%."""
+    p = float(p)
+    return f"{p:.1%}" if 0.995 <= p < 1 or 0 < p < 0.005 else f"{p:.0%}"
+
+
+def percent_to_words(p: float) -> str:
+    """The same percentage as the narrator says it, without the word: '27', '99.9'."""
+    return percent_to_text(p).rstrip("%")
+
+
+def exponent_range(values, step_max: int = 6) -> tuple[int, int, int]:
+    """The decades of a log axis for the positive ``values``: (lo, hi, every), powers of
+    ten from 10^lo to 10^hi labelled every ``every`` decades (at most ``step_max`` steps),
+    lo and hi multiples of ``every``, so 10^0 is among the labels."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values) & (values > 0)]
+    if not len(values):  # everything underflowed: show the decade below one
+        return -1, 0, 1
+    lo, hi = int(np.floor(np.log10(values.min()))), int(np.ceil(np.log10(values.max())))
+    hi = max(hi, lo + 1)
+    every = max(1, int(np.ceil((hi - lo) / step_max)))
+    return every * int(np.floor(lo / every)), every * int(np.ceil(hi / every)), every
