@@ -10,6 +10,7 @@ would drift by its encoder padding.
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass
 from fractions import Fraction
@@ -49,7 +50,7 @@ class SceneClip:
 def _video_format(path: Path) -> tuple:
     with av.open(str(path)) as c:
         s = c.streams.video[0]
-        return (s.codec_context.name, s.width, s.height, s.average_rate,
+        return (s.codec_context.name, s.width, s.height, s.base_rate,
                 s.codec_context.pix_fmt)
 
 
@@ -109,7 +110,7 @@ def _join(clips: list[SceneClip], target: Path) -> None:
                         packet.stream = v_out
                         out.mux(packet)
                     frames = v_in.frames
-                    length = Fraction(frames) / v_in.average_rate
+                    length = Fraction(frames) / v_in.base_rate
                 audio = _scene_audio(clip, resampler)
                 frame = av.AudioFrame.from_ndarray(audio.reshape(1, -1), format="flt",
                                                    layout="mono")
@@ -136,10 +137,13 @@ def format_time(seconds: float) -> str:
 
 def chapters_from(clips: list[SceneClip], total: float) -> list[tuple[float, str]]:
     """One chapter per act at its start; an act shorter than ``MIN_CHAPTER`` s joins the
-    chapter before it (YouTube's rule), and the first chapter is at 0:00."""
+    chapter before it (YouTube's rule), and the first chapter is at 0:00.
+
+    Chapter times are whole seconds, rounded up so that a viewer who jumps to a chapter
+    lands on the act's opening card, not on the last frame of the act before it."""
     chapters: list[tuple[float, str]] = []
     for clip in clips:
-        start = float(int(clip.start))
+        start = float(math.ceil(clip.start - 1e-6)) if chapters else 0.0
         if chapters and (start - chapters[-1][0] < MIN_CHAPTER):
             continue
         chapters.append((start, clip.title))
@@ -179,7 +183,7 @@ def assemble_lecture(clips: list[SceneClip], out: Path, manifest: dict) -> dict:
     for clip in clips:
         with av.open(str(clip.video)) as c:
             s = c.streams.video[0]
-            clip.duration = float(Fraction(s.frames) / s.average_rate)
+            clip.duration = float(Fraction(s.frames) / s.base_rate)
         clip.start = start
         start += clip.duration
     total = start

@@ -179,7 +179,7 @@ def _publish(src: Path, dst: Path) -> None:
 def _video_duration(path: Path) -> float:
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        return float(stream.frames / stream.average_rate) if stream.frames else \
+        return float(stream.frames / stream.base_rate) if stream.frames else \
             float(container.duration / av.time_base)
 
 

@@ -40,7 +40,7 @@ class Palette:
     explode: str = "#E69F00"  # orange
     # LSTM parts
     cell_state: str = "#F0E442"
-    forget_gate: str = "#D55E00"  # vermillion
+    forget_gate: str = "#D55E00"  # vermilion
     input_gate: str = "#009E73"  # bluish green
     output_gate: str = "#56B4E9"  # sky blue
     candidate: str = "#CC79A7"

@@ -82,8 +82,8 @@ def test_chapters_follow_youtube_rules():
     clips = [SceneClip(n, n.title(), Path(n)) for n in ("a", "b", "c", "d")]
     for clip, start in zip(clips, (0.0, 30.5, 35.0, 80.0), strict=True):
         clip.start = start
-    assert chapters_from(clips, total=85.0) == [(0.0, "A"), (30.0, "B")]
-    assert chapters_from(clips, total=200.0) == [(0.0, "A"), (30.0, "B"), (80.0, "D")]
+    assert chapters_from(clips, total=85.0) == [(0.0, "A"), (31.0, "B")]
+    assert chapters_from(clips, total=200.0) == [(0.0, "A"), (31.0, "B"), (80.0, "D")]
     assert format_time(75.9) == "1:15" and format_time(3725) == "1:02:05"
 
 
@@ -111,8 +111,8 @@ def test_video_format_and_duration(lecture):
     manifest = json.loads((lecture / "manifest.json").read_text())
     with av.open(str(lecture / "lecture.mp4")) as c:
         video = c.streams.video[0]
-        assert (video.width, video.height, video.average_rate) == (854, 480, 15)
-        duration = float(Fraction(video.frames) / video.average_rate)
+        assert (video.width, video.height, video.base_rate) == (854, 480, 15)
+        duration = float(Fraction(video.frames) / video.base_rate)
         audio = c.streams.audio[0]
         audio_duration = float(audio.duration * audio.time_base)
     total = sum(s["duration"] for s in manifest["scenes"])
