@@ -431,7 +431,7 @@ class LstmCell(VGroup):
             MathTex("x_t", font_size=SIZES.label, color=PALETTE.weight_x)
             .next_to([left + 0.6, bus_y, 0], DOWN, buff=0.35),
             *(MathTex(name, font_size=SIZES.small, color=color)
-              .next_to(g, RIGHT, buff=0.06, aligned_edge=DOWN)
+              .next_to(g, UP, buff=0.06, aligned_edge=LEFT)
               for name, g, color in zip(
                   ("f_t", "i_t", r"\tilde{C}_t", "o_t"), gates,
                   (PALETTE.forget_gate, PALETTE.input_gate, PALETTE.candidate,

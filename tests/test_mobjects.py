@@ -15,12 +15,23 @@ from manim.utils.testing.frames_comparison import frames_comparison
 from scenes.bundle import load_bundle
 from scenes.layout import layout_problems
 from scenes.mobjects import (
+    get_backward_arrows,
+    get_exponent_axes,
     get_gradient_chart,
     get_heatmap,
+    get_loop_arrow,
     get_lstm_cell,
+    get_polyline,
     get_rnn_cell,
     get_unrolled_chain,
     get_vector,
+)
+from scenes.numbers import (
+    exponent_range,
+    number_to_tex,
+    number_to_text,
+    number_to_words,
+    percent_to_text,
 )
 from scenes.theme import PALETTE, grad_to_color, signed_to_color, value_to_color
 
@@ -54,6 +65,32 @@ def test_gradient_chart_with_an_exact_zero(scene):
     norms[0] = 0.0  # underflow, drawn as a hollow stub
     positive = norms[norms > 0]
     scene.add(get_gradient_chart(norms, positive.min(), positive.max(), width=10, height=3))
+
+
+@frames_comparison
+def test_folded_cell_with_its_loop(scene):
+    cell = get_rnn_cell("h_t")
+    scene.add(cell, get_loop_arrow(cell))
+
+
+@frames_comparison
+def test_backward_arrows_scaled_by_real_factors(scene):
+    chain = get_unrolled_chain(5)
+    norms = BUNDLE["rnn_tanh/grad/h_norm"][-1][-5:]
+    scene.add(chain, get_backward_arrows(chain, norms[:-1] / norms[1:]))
+
+
+@frames_comparison
+def test_log_chart_of_two_gradient_curves(scene):
+    tanh = BUNDLE["rnn_tanh/grad/h_norm"][-1]
+    lstm = BUNDLE["lstm/grad/c_norm"][-1]
+    curves = [tanh / tanh[-1], lstm / lstm[-1]]
+    lo, hi, every = exponent_range(np.concatenate(curves))
+    chart = get_exponent_axes(len(tanh), lo, hi, every, x_label="word", y_label="relative")
+    steps = np.arange(1, len(tanh) + 1)
+    lines = [get_polyline(chart.axes, steps, np.log10(c) - lo, color)
+             for c, color in zip(curves, (PALETTE.rnn_tanh, PALETTE.lstm), strict=True)]
+    scene.add(chart, *lines)
 
 
 @frames_comparison
@@ -99,3 +136,14 @@ def test_layout_finds_text_off_frame_and_overlapping():
 def test_heatmap_shape(size):
     heatmap = get_heatmap(np.arange(size * 3).reshape(size, 3))
     assert len(heatmap) == size and len(heatmap[0]) == 3
+
+
+def test_numbers_read_the_same_on_screen_and_aloud():
+    assert number_to_text(1.87e-13) == "1.9 × 10⁻¹³"
+    assert number_to_words(1.87e-13) == "1.9 times ten to the minus 13"
+    assert number_to_tex(1.87e-13) == r"1.9 \times 10^{-13}"
+    assert number_to_text(0.731) == "0.73" and number_to_text(0.731, digits=3) == "0.731"
+    assert number_to_words(-0.5).startswith("minus")
+    assert percent_to_text(0.268) == "27%"
+    lo, hi, every = exponent_range([2e-13, 0.5, 1.0])
+    assert lo <= -13 and hi >= 0 and every >= 1

@@ -107,9 +107,8 @@ class TrainingFeedForward(LectureScene):
                                                                         buff=0.15)
         self.b_tag = self.tag(f"b = {number_to_tex(ff['b'], 3)}").next_to(d.bias, RIGHT, buff=0.15)
         self.b_tag.align_to(d.bias, DOWN)
-        with self.narrate("First, the simplest network: an input x, a weight w, a bias b, "
-                          "and one neuron with a sigmoid activation f, giving an output, "
-                          "y hat."):
+        with self.narrate("The simplest network: input x, weight w, bias b, and one neuron "
+                          "with a sigmoid activation f, giving y hat."):
             self.play(FadeIn(self.heading))
             self.play(LaggedStart(*(FadeIn(m) for m in (d.input, d.weight, d.w, d.bias, d.b,
                                                         d.neuron, d.output, d.y_hat)),
@@ -129,9 +128,9 @@ class TrainingFeedForward(LectureScene):
         ).arrange(DOWN, buff=0.45, aligned_edge=LEFT).move_to(DOWN * 1.6)
         self.y_tag = self.tag(rf"\hat{{y}} = {number_to_tex(ff['y_hat'], 3)}").next_to(
             d.y_hat, DOWN, buff=0.25)
-        with self.narrate(f"The forward pass: z equals w times x plus b, which is "
-                          f"{number_to_words(ff['z'], 3)}. The activation turns it into the "
-                          f"prediction, y hat: {number_to_words(ff['y_hat'], 3)}."):
+        with self.narrate(f"The forward pass: z equals w times x plus b, here "
+                          f"{number_to_words(ff['z'], 3)}, and the activation makes it "
+                          f"the prediction, y hat: {number_to_words(ff['y_hat'], 3)}."):
             self.play(ShowPassingFlash(d.weight.copy().set_color(PALETTE.accent),
                                        time_width=0.6), Write(lines[0]))
             self.play(Indicate(d.neuron, color=PALETTE.accent), Write(lines[1]))
@@ -153,8 +152,8 @@ class TrainingFeedForward(LectureScene):
             ours, RIGHT, buff=0.5)
         true_tag = self.tag(rf"y_{{\text{{true}}}} = {number_to_tex(ff['y_true'], 3)}",
                             PALETTE.text).next_to(self.y_tag, DOWN, buff=0.15)
-        with self.narrate("A loss compares the prediction with the true answer: the mean "
-                          "squared error over the training samples."):
+        with self.narrate("The loss compares prediction and truth: the mean squared error "
+                          "over the training samples."):
             self.play(FadeIn(true_tag), Write(general))
         with self.narrate(f"With one sample, it is the square of "
                           f"{number_to_words(ff['y_true'], 3)} minus "
@@ -185,12 +184,12 @@ class TrainingFeedForward(LectureScene):
         total = product[6:]
         backward = [d.output, d.neuron, d.weight]
         with self.narrate("The backward pass: how should w change to lower the loss? The "
-                          "chain rule splits that gradient into three links, followed back "
-                          "through the network."):
+                          "chain rule splits that gradient into three links, traced "
+                          "backward."):
             self.play(Write(rule))
         with self.narrate(f"How the loss changes with the prediction: "
                           f"{number_to_words(values[0], 3)}. How the sigmoid changes with z: "
-                          f"{number_to_words(values[1], 3)}. How z changes with w: that is x, "
+                          f"{number_to_words(values[1], 3)}. How z changes with w: x, "
                           f"{number_to_words(values[2], 3)}."):
             self.play(FadeIn(numbers[0]))
             for part, factor, number in zip(backward, factors, numbers[1:], strict=True):
@@ -215,9 +214,9 @@ class TrainingFeedForward(LectureScene):
                             number_to_tex(product, 3), colors={})
         line[-1].set_color(PALETTE.accent)
         line.next_to(self.chain, DOWN, buff=0.5)
-        with self.narrate("Notice: multiplying numbers smaller than one gives a smaller "
-                          "number. The sigmoid's slope is never more than a quarter, and a "
-                          "recurrent network multiplies such factors at every time step."):
+        with self.narrate("Numbers below one multiply to something smaller. The sigmoid's "
+                          "slope is at most a quarter, and a recurrent network multiplies "
+                          "such factors at every step."):
             self.play(Write(line))
             self.play(Circumscribe(line[-1], color=PALETTE.accent))
         self.wait(TIMING.pause)
@@ -260,16 +259,16 @@ class TrainingFeedForward(LectureScene):
         marks = VGroup(*(plot.get_mark(v, number_to_tex(v, 3), side)
                          for v, side in ((w, LEFT if w_next > w else RIGHT),
                                          (w_next, RIGHT if w_next > w else LEFT))))
-        with self.narrate("Gradient descent then moves each parameter a small step against "
+        with self.narrate("Gradient descent moves each parameter a small step against "
                           "its gradient, scaled by the learning rate, eta."):
             self.play(FadeIn(heading), Write(rules[0]), Write(rules[2]))
             self.play(Create(plot.axes), FadeIn(plot.labels), Create(plot.curve),
                       FadeIn(held))
             self.play(FadeIn(dot, scale=2), FadeIn(marks[0]))
-        with self.narrate(f"The gradient is the slope of the loss curve at w. It is "
+        with self.narrate(f"The gradient is the slope of the loss curve at w: "
                           f"{'negative, so w grows' if slope < 0 else 'positive, so w shrinks'}"
                           f", from {number_to_words(w, 3)} to "
-                          f"{number_to_words(w_next, 3)}, and the bias moves from "
+                          f"{number_to_words(w_next, 3)}. The bias moves from "
                           f"{number_to_words(ff['b'], 3)} to {number_to_words(ff['b_next'], 3)}."):
             self.play(Create(tangent), FadeIn(slope_tag))
             self.play(Write(rules[1]), Write(rules[3]), FadeIn(eta))
@@ -277,8 +276,7 @@ class TrainingFeedForward(LectureScene):
             self.play(MoveAlongPath(dot, plot.get_path(w, w_next)), FadeIn(marks[1]),
                       run_time=TIMING.slow)
         with self.narrate("The loss goes down. Repeat this many times and the network "
-                          "learns, as long as the gradients that drive it stay a healthy "
-                          "size."):
+                          "learns, as long as its gradients stay a healthy size."):
             self.play(Flash(dot, color=PALETTE.accent), Circumscribe(rules[1]))
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(heading, rules, eta, plot, held, ghost, dot, tangent,

@@ -94,16 +94,15 @@ class BackpropThroughTime(LectureScene):
         loss = MathTex("L", font_size=SIZES.equation).next_to(to_loss, RIGHT, buff=0.1)
         self.chain, self.x_labels = chain, x_labels
         self.head = VGroup(to_y, w_y, y_hat, to_loss, loss)
-        with self.narrate("Backpropagation through time is how a recurrent network is "
-                          "trained. We unroll it over the time steps, and compute "
-                          "gradients through all of them."):
+        with self.narrate("Backpropagation through time trains a recurrent network: unroll "
+                          "it, and compute gradients through every time step."):
             self.play(FadeIn(self.heading))
             self.play(LaggedStart(*(FadeIn(VGroup(c, i, x)) for c, i, x in zip(
                 chain.cells, chain.inputs, x_labels, strict=True)), lag_ratio=0.25),
                 Create(chain.links), FadeIn(chain.link_labels))
             self.play(GrowArrow(to_y), FadeIn(w_y), FadeIn(y_hat), GrowArrow(to_loss),
                       FadeIn(loss))
-        with self.narrate("The same weight matrix, W h, is used at every step. So its "
+        with self.narrate("The same weight matrix, W h, is used at every step, so its "
                           "gradients accumulate across time."):
             self.play(LaggedStart(*(Indicate(label, color=PALETTE.weight_h, scale_factor=1.6)
                                     for label in chain.link_labels), lag_ratio=0.3))
@@ -117,9 +116,8 @@ class BackpropThroughTime(LectureScene):
         ).arrange(RIGHT, buff=1.2).next_to(self.heading, DOWN, buff=0.45)
         flashes = [ShowPassingFlash(link.copy().set_color(PALETTE.forward).set_stroke(width=8),
                                     time_width=0.8) for link in self.chain.links]
-        with self.narrate("Forward, each hidden state comes from the previous one and the "
-                          "new input, through the same W h. The output comes from the last "
-                          "one, through W y."):
+        with self.narrate("Forward, W h carries each hidden state to the next, with the new "
+                          "input, and W y turns the last into the output."):
             self.play(Write(equations[0]))
             self.play(LaggedStart(*flashes, lag_ratio=0.6), run_time=TIMING.slow)
             self.play(Write(equations[1]), Indicate(self.head[:3], color=PALETTE.forward))
@@ -145,16 +143,16 @@ class BackpropThroughTime(LectureScene):
         )
         self.back = get_backward_arrows(chain)
         pieces = VGroup(*(label.copy() for label in chain.link_labels))
-        with self.narrate("Backward, the error flows from the loss back through every step, "
-                          "and each time it passes W h it leaves a piece of W h's gradient."):
+        with self.narrate("Backward, the error flows from the loss through every step, "
+                          "leaving a piece of W h's gradient at each."):
             self.play(Write(total))
             self.play(LaggedStart(*(GrowArrow(a) for a in head_back), lag_ratio=0.5))
             self.play(LaggedStart(*(AnimationGroup(
                 GrowArrow(arrow), label.animate.set_color(PALETTE.gradient))
                 for arrow, label in zip(self.back[::-1], chain.link_labels[::-1],
                                         strict=True)), lag_ratio=0.5), run_time=TIMING.slow)
-        with self.narrate("The total gradient for W h is the sum of these pieces, over all "
-                          "the time steps."):
+        with self.narrate("The total gradient for W h sums these pieces over all time "
+                          "steps."):
             self.play(LaggedStart(*(piece.animate(path_arc=-PI / 3).scale(1.8)
                                     .set_color(PALETTE.gradient).move_to(total[2])
                                     .set_opacity(0) for piece in pieces), lag_ratio=0.25),
@@ -182,13 +180,13 @@ class BackpropThroughTime(LectureScene):
         note = get_equation(r"W_h \text{ multiplied } T \text{ times}", size=SIZES.label,
                             colors=EQUATION_COLORS)
         note.next_to(all_steps, RIGHT, buff=0.5)
-        with self.narrate("One step back multiplies the gradient by W h, times the slope of "
-                          "the activation."):
+        with self.narrate("One step back multiplies the gradient by W h times the "
+                          "activation's slope."):
             self.play(Write(one_step))
             self.play(LaggedStart(*(FadeIn(t, shift=DOWN * 0.1) for t in tags[::-1]),
                                   lag_ratio=0.3))
-        with self.narrate("Over all T steps this happens again and again: W h to the power "
-                          "T, times the product of all the slopes."):
+        with self.narrate("Over T steps it repeats: W h to the power T, times the product of "
+                          "the slopes."):
             self.play(Write(all_steps), FadeIn(note))
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(one_step, all_steps, note, tags)))
@@ -215,13 +213,13 @@ class BackpropThroughTime(LectureScene):
                                                                  strict=True)))
             for row in colors}
         with self.narrate(f"If W h is larger than one, say {weights[big]:g}, the gradient "
-                          f"grows at every step back: it explodes."):
+                          f"grows at every step: it explodes."):
             self.play(FadeIn(rows[0]))
             self.play(LaggedStart(*(AnimationGroup(Transform(a, b), FadeIn(t)) for a, b, t in
                                     zip(self.back[::-1], arrows[big][::-1], tags[big][::-1],
                                         strict=True)), lag_ratio=0.4), run_time=TIMING.slow)
         with self.narrate(f"If it is smaller than one, say {weights[small]:g}, it shrinks at "
-                          f"every step: it vanishes. The next part shows both."):
+                          f"every step: it vanishes."):
             self.play(FadeIn(rows[1]))
             self.play(LaggedStart(*(AnimationGroup(Transform(a, b), Transform(t, u))
                                     for a, b, t, u in zip(
@@ -261,20 +259,20 @@ class BackpropThroughTime(LectureScene):
                               number_to_tex(total), size=SIZES.body)
         result[2].set_color(PALETTE.accent)
         result.next_to(strip, DOWN, buff=0.35).align_to(facts, LEFT)
-        with self.narrate(f"Now a real tanh network, trained on our task, with "
-                          f"{w_h.shape[0]} hidden units. Its matrix W h stretches a vector by "
-                          f"at most {stretch:.3g}: its largest singular value."):
+        with self.narrate(f"Now a real trained tanh network, with {w_h.shape[0]} hidden "
+                          f"units. Its W h stretches a vector by at most {stretch:.3g}, its "
+                          f"largest singular value."):
             self.play(FadeIn(heading), FadeIn(heatmap), FadeIn(caption))
             self.play(FadeIn(facts[0], shift=RIGHT * 0.2))
-        with self.narrate(f"But the slope of tanh is at most one, and usually less. Each dot "
-                          f"is one measured step back: typically, it multiplies the gradient "
-                          f"by about {typical:.2g}."):
+        with self.narrate(f"But tanh's slope is at most one, usually less. Each dot is a "
+                          f"measured step back, typically multiplying the gradient by about "
+                          f"{typical:.2g}."):
             self.play(FadeIn(facts[1], shift=RIGHT * 0.2))
             self.play(FadeIn(strip.frame), LaggedStart(*(FadeIn(d, scale=0.5)
                                                          for d in strip.dots),
                                                        lag_ratio=0.02))
             self.play(Create(strip.median[0]), FadeIn(strip.median[1]))
-        with self.narrate(f"Over {len(norms) - 1} steps back, that leaves "
+        with self.narrate(f"Over {len(norms) - 1} steps, that leaves "
                           f"{number_to_words(total)} of the gradient at the first word."):
             self.play(Write(result))
             self.play(Circumscribe(result[2], color=PALETTE.accent))

@@ -112,18 +112,17 @@ class VanishOrExplode(LectureScene):
                             colors={"w": PALETTE.weight_h}).move_to(LEFT * 3.2 + DOWN * 2.3)
         many = get_equation(r"{\partial h_K \over \partial h_{K-k}}", "=", "w^k",
                             colors={"w^k": PALETTE.weight_h}).move_to(RIGHT * 3.2 + DOWN * 2.3)
-        with self.narrate("To see what repeated multiplication does, shrink the network to "
-                          "a single number. The new hidden state is w times the old one, "
-                          "plus the input."):
+        with self.narrate("To watch repeated multiplication, shrink the network to one "
+                          "number: the new hidden state is w times the old, plus the input."):
             self.play(FadeIn(heading))
             self.play(Write(forward))
             self.play(FadeIn(chain))
-        with self.narrate("Going back one step, the gradient of the new state with respect "
-                          "to the old one is just w."):
+        with self.narrate("One step back, the gradient of the new state with respect to the "
+                          "old is just w."):
             self.play(Create(backward[0][0]), FadeIn(backward[0][1]))
             self.play(Write(step))
-        with self.narrate("Going back k steps, the chain rule multiplies w by itself, k "
-                          "times: w to the power k."):
+        with self.narrate("Over k steps, the chain rule multiplies w by itself k times: w to "
+                          "the power k."):
             self.play(LaggedStart(*(AnimationGroup(Create(arrow), FadeIn(label))
                                     for arrow, label in backward[1:]), lag_ratio=0.6))
             self.play(TransformFromCopy(step, many))
@@ -142,14 +141,14 @@ class VanishOrExplode(LectureScene):
         lo, hi = int(np.argmin(ws)), int(np.argmax(ws))
         rest = [hi] + [i for i in range(len(ws)) if i not in (lo, hi)]
         with self.narrate(
-                f"Take w equal to {ws[lo]:g}. One step back gives {ws[lo]:g}. Two steps, "
-                f"{ws[lo]:g} times {ws[lo]:g}, which is {number_to_words(factors[lo, 2], 3)}. "
+                f"Take w equal to {ws[lo]:g}. Two steps back, {ws[lo]:g} times {ws[lo]:g} "
+                f"is {number_to_words(factors[lo, 2], 3)}. "
                 f"After {terms} steps, only {number_to_words(factors[lo, terms], 3)} is left."):
             self.play(FadeIn(heading), FadeIn(table.header))
             self.write_row(table, lo)
         with self.narrate(
-                f"Now take w equal to {ws[hi]:g}. The same product grows instead: after "
-                f"{terms} steps it is already {number_to_words(factors[hi, terms], 3)}. "
+                f"With w equal to {ws[hi]:g} it grows instead: after {terms} steps, "
+                f"already {number_to_words(factors[hi, terms], 3)}. "
                 f"Only a weight of exactly one keeps it steady."):
             for i in rest:
                 self.write_row(table, i)
@@ -195,20 +194,19 @@ class VanishOrExplode(LectureScene):
             MathTex(f"{w:g}^{{{steps}}} = {number_to_tex(row[-1])}", font_size=SIZES.label,
                     color=PALETTE.text).next_to(label, DOWN, buff=0.12, aligned_edge=LEFT)
             for row, w, label in zip(factors, ws, labels, strict=True)))
-        with self.narrate("Now plot that factor against the number of steps back, on a "
-                          "logarithmic scale, where repeated multiplication becomes a "
-                          "straight line."):
+        with self.narrate("Plot that factor against the steps back on a log scale, where "
+                          "repeated multiplication becomes a straight line."):
             self.play(FadeIn(heading), FadeIn(chart))
         self.add(curves, heads)
-        with self.narrate("One line for each weight. Below one it dives. Above one it "
-                          "climbs. At exactly one it stays flat."):
+        with self.narrate("One line per weight: below one it dives, above one it climbs, at "
+                          "exactly one it stays flat."):
             self.play(k.animate.set_value(steps), run_time=4, rate_func=linear)
             self.play(LaggedStart(*(FadeIn(label, shift=RIGHT * 0.1) for label in labels),
                                   lag_ratio=0.3))
         lo_i, hi_i = int(np.argmin(ws)), int(np.argmax(ws))
         with self.narrate(
-                f"After {steps} steps, a weight of {ws[lo_i]:g} leaves "
-                f"{number_to_words(factors[lo_i, -1], 3)} of the gradient. A weight of "
+                f"After {steps} steps, {ws[lo_i]:g} leaves "
+                f"{number_to_words(factors[lo_i, -1], 3)} of the gradient, and "
                 f"{ws[hi_i]:g} multiplies it by {number_to_words(factors[hi_i, -1], 3)}."):
             self.play(LaggedStart(*(Write(end) for end in ends), lag_ratio=0.4))
             self.play(Circumscribe(VGroup(labels[lo_i], ends[lo_i]), color=PALETTE.accent))
@@ -239,16 +237,16 @@ class VanishOrExplode(LectureScene):
         rules.move_to(DOWN * 0.6)
         note = get_caption("every step also multiplies by the activation's slope",
                            SIZES.label).next_to(rules, DOWN, buff=0.7)
-        with self.narrate("A real network multiplies by the matrix W h at every step "
-                          "instead. Over T steps, the gradient picks up W h to the power T."):
+        with self.narrate("A real network multiplies by the matrix W h, so over T "
+                          "steps the gradient picks up W h to the power T."):
             self.play(FadeIn(heading))
             self.play(Write(product))
-        with self.narrate("If W h is larger than one, the gradient explodes. If it is "
-                          "smaller than one, the repeated multiplication makes it vanish."):
+        with self.narrate("If W h is larger than one, the gradient explodes; smaller than "
+                          "one, and repeated multiplication makes it vanish."):
             self.play(FadeIn(explode, shift=UP * 0.2))
             self.play(FadeIn(vanish, shift=UP * 0.2))
-        with self.narrate("And the slope of the activation function multiplies in at "
-                          "every step too. We will come back to that."):
+        with self.narrate("The activation's slope multiplies in at every step too; we will "
+                          "come back to that."):
             self.play(Create(slopes), Write(note))
         self.wait(TIMING.pause)
         self.check_layout()  # the fullest moment of the step, before it clears

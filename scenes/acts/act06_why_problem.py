@@ -101,9 +101,8 @@ class WhyItIsAProblem(LectureScene):
         caption = get_caption("Error due to further back time steps have smaller and "
                               "smaller gradients", SIZES.label, PALETTE.accent)
         caption.to_edge(DOWN, buff=LAYOUT.margin + 0.1)
-        with self.narrate(f"Here is the trained tanh network, unrolled over all {T} words. "
-                          f"The error starts at the loss, after the last word, and travels "
-                          f"back, step by step."):
+        with self.narrate(f"The trained tanh network, unrolled over {T} words. The error "
+                          f"starts at the loss, after the last word, and travels back."):
             self.play(FadeIn(heading), FadeIn(chain), FadeIn(loss), FadeIn(chart.axis))
             self.play(LaggedStart(*(AnimationGroup(Create(seg), GrowFromEdge(bar, DOWN))
                                     for seg, bar in zip(reversed(ribbon), reversed(bars),
@@ -111,9 +110,9 @@ class WhyItIsAProblem(LectureScene):
                                   lag_ratio=0.08, run_time=3 * TIMING.slow))
             self.play(FadeIn(first), FadeIn(last))
         zeros = int((final == 0).sum())
-        zero_words = (f" At {zeros} steps it is exactly zero: the number underflowed, drawn "
-                      f"as a hollow stub." if zeros else "")
-        with self.narrate(f"Each bar is the real gradient size at that step, on a log scale: "
+        zero_words = (f" At {zeros} steps it underflowed to exactly zero, drawn as a hollow "
+                      f"stub." if zeros else "")
+        with self.narrate(f"Each bar is the real gradient size, on a log scale: "
                           f"{number_to_words(final[-1])} at the last word, "
                           f"{number_to_words(final[0])} at the first.{zero_words}"):
             self.play(FadeIn(last_value))
@@ -151,9 +150,8 @@ class WhyItIsAProblem(LectureScene):
         verdict = ("If anything, it gets steeper." if change < -0.5 else
                    "It flattens a little, but stays steep." if change > 1 else
                    "The slope hardly changes.")
-        with self.narrate(f"Does training fix this? Here is the same measurement at "
-                          f"{len(steps)} moments of training, from step {steps[0]} to step "
-                          f"{steps[-1]}."):
+        with self.narrate(f"Does training fix this? Here are {len(steps)} moments of "
+                          f"training, from step {steps[0]} to {steps[-1]}."):
             self.play(ReplacementTransform(self.heading, heading),
                       VGroup(chart, self.chart_labels).animate.shift(UP * 0.9))
             counter.shift(UP * 0.9)
@@ -194,9 +192,8 @@ class WhyItIsAProblem(LectureScene):
         power = MathTex(f"{typical:.2f}^{{{count}}}", r"\approx",
                         number_to_tex(typical ** count), font_size=SIZES.equation,
                         color=PALETTE.text).next_to(brace_label, DOWN, buff=0.6)
-        with self.narrate(f"Why so small? Each step back multiplies the gradient by a factor, "
-                          f"and in this network the factors are smaller than one: typically "
-                          f"{typical:.2f}."):
+        with self.narrate(f"Why so small? Each step back multiplies the gradient by a factor "
+                          f"below one: typically {typical:.2f}."):
             self.play(FadeIn(heading), FadeIn(per_step))
             self.play(Write(product[:3]), GrowFromCenter(brace), FadeIn(brace_label))
         with self.narrate(f"Multiply many small numbers together, {count} of them, and you "
@@ -229,7 +226,7 @@ class WhyItIsAProblem(LectureScene):
                               f'{number_to_text(final[-1] / final[0])} times weaker than at '
                               f'"{words[-1]}"', SIZES.label, PALETTE.accent)
             weaker_words = (f"arrives at {words[0]} {number_to_words(final[-1] / final[0])} times "
-                            f"weaker than at the last word")
+                            f"weaker than at the end")
         else:
             weaker = get_text(f'No gradient at all reaches "{words[0]}" (exactly zero)',
                               SIZES.label, PALETTE.accent)
@@ -250,15 +247,15 @@ class WhyItIsAProblem(LectureScene):
         scores.arrange(DOWN, aligned_edge=LEFT, buff=0.25).next_to(weaker, DOWN, buff=0.45)
         scores.set_x(0)
         heading = get_heading("The clouds are dark, it looks like it will ...")
-        with self.narrate(f"Back to our sentence. To predict {classes[target]}, the model "
-                          f"must remember the first word, {words[0]}."):
+        with self.narrate(f"To predict {classes[target]}, our model must remember the first "
+                          f"word, {words[0]}."):
             self.play(FadeIn(heading), FadeIn(sentence), FadeIn(answer))
             self.play(Indicate(cue, color=PALETTE.accent))
         with self.narrate(f"But the signal that would teach it {weaker_words}."):
             self.play(Create(arc), run_time=TIMING.slow)
             self.play(FadeIn(weaker))
-        with self.narrate(f"So after training, it is right {percent_to_words(accuracy)} "
-                          f"percent of the time. Guessing gives {percent_to_words(chance)}."):
+        with self.narrate(f"After training, it is right {percent_to_words(accuracy)} "
+                          f"percent of the time; guessing gives {percent_to_words(chance)}."):
             self.play(LaggedStart(*(FadeIn(row, shift=RIGHT * 0.2) for row in scores),
                                   lag_ratio=0.5))
         self.check_layout()
@@ -297,12 +294,12 @@ class WhyItIsAProblem(LectureScene):
             if not near_chance.all() else 0  # the first length of the failing tail
         fail_words = (f" From {lengths[fails_from]} words on, it is no better than chance."
                       if fails_from < len(lengths) else "")
-        with self.narrate("So a plain RNN is biased towards short-term dependencies: it "
-                          "learns from recent words, and struggles with long-term ones."):
+        with self.narrate("So a plain RNN is biased towards short-term dependencies, and "
+                          "struggles with long-term ones."):
             self.play(FadeIn(heading), Create(base), FadeIn(labels), FadeIn(x_label),
                       FadeIn(y_label), Create(chance_line), FadeIn(chance_label))
-        with self.narrate(f"Trained on sentences of {lengths[0]} words, it is right "
-                          f"{percent_to_words(accuracy[0])} percent of the time; on "
+        with self.narrate(f"Trained on {lengths[0]} word sentences, it scores "
+                          f"{percent_to_words(accuracy[0])} percent; on "
                           f"{lengths[-1]} words, {percent_to_words(accuracy[-1])} percent."
                           f"{fail_words}"):
             self.play(LaggedStart(*(GrowFromEdge(b, DOWN) for b in bars), lag_ratio=0.3),

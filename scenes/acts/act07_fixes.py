@@ -60,8 +60,8 @@ class ThreeFixes(LectureScene):
             "1.  choose activation functions wisely",
             "2.  start the recurrent weights at the identity",
             "3.  use gates: LSTM, GRU"))).arrange(DOWN, aligned_edge=LEFT, buff=0.5)
-        with self.narrate("There are three common fixes: choose the activation wisely, start "
-                          "the recurrent weights at the identity, or use gated cells."):
+        with self.narrate("Three common fixes: choose the activation wisely, start the "
+                          "recurrent weights at the identity, or use gates."):
             self.play(FadeIn(heading))
             self.play(LaggedStart(*(FadeIn(f, shift=RIGHT * 0.2) for f in fixes),
                                   lag_ratio=0.6))
@@ -105,16 +105,16 @@ class ThreeFixes(LectureScene):
         power.next_to(peak_label, UP, buff=0.6, aligned_edge=LEFT)
         power_note = get_caption(f"over {steps} steps, at most", SIZES.small)
         power_note.next_to(power, UP, buff=0.15, aligned_edge=LEFT)
-        with self.narrate("Every step back, the gradient is multiplied by the slope of the "
-                          "activation function."):
+        with self.narrate("Each step back multiplies the gradient by the activation's "
+                          "slope."):
             self.play(FadeIn(heading), Create(axes))
             self.play(*(Create(c) for c in curves.values()),
                       *(FadeIn(label) for label in labels), run_time=TIMING.slow)
         with self.narrate(
-                f"The sigmoid's slope is at most {number_to_words(peak, 3)}, so over {steps} "
+                f"The sigmoid's slope is at most {number_to_words(peak, 3)}: over {steps} "
                 f"steps, at most {number_to_words(peak ** steps, 3)}. Tanh's reaches "
-                f"{number_to_words(slopes['tanh'].max(), 3)}, and ReLU's is "
-                f"{number_to_words(slopes['relu'].max(), 3)} for all positive inputs."):
+                f"{number_to_words(slopes['tanh'].max(), 3)}; ReLU's is "
+                f"{number_to_words(slopes['relu'].max(), 3)} for positive inputs."):
             self.play(Create(mark), Write(peak_label))
             self.play(FadeIn(power_note), Write(power))
             self.play(Indicate(labels[1], color=PALETTE.accent),
@@ -148,9 +148,9 @@ class ThreeFixes(LectureScene):
         relu_helped = ratios[2] > max(ratios[0], ratios[1])
         verdict = "" if relu_helped else "ReLU alone did not help here."
         with self.narrate(
-                f"We trained all three. Each bar is the gradient left at the first word, "
-                f"relative to the last, on a log scale. The {NAMES[models[best]]} kept the "
-                f"most: {number_to_words(ratios[best], 3)}. {verdict}"):
+                f"We trained all three; each bar is the first word's gradient relative to "
+                f"the last word's. The {NAMES[models[best]]} kept the most: "
+                f"{number_to_words(ratios[best], 3)}. {verdict}"):
             self.play(FadeIn(heading), FadeIn(chart.axis))
             self.play(LaggedStart(*(GrowFromEdge(b, DOWN) for b in chart.bars),
                                   lag_ratio=0.3), FadeIn(names))
@@ -158,7 +158,7 @@ class ThreeFixes(LectureScene):
         accuracies = [self.accuracy(m) for m in models]
         chance = 1 / len(self.data.vocab["recall"]["classes"])
         with self.narrate(f"All three scored between {percent_to_words(min(accuracies))} and "
-                          f"{percent_to_words(max(accuracies))} percent, where chance is "
+                          f"{percent_to_words(max(accuracies))} percent; chance is "
                           f"{percent_to_words(chance)}."):
             self.play(LaggedStart(*(FadeIn(s) for s in scores), lag_ratio=0.3))
         self.wait(TIMING.pause)
@@ -185,12 +185,12 @@ class ThreeFixes(LectureScene):
         end_label = get_text("after training", SIZES.small).next_to(frames[1], DOWN, buff=0.2)
         arrow = Arrow(frames[0].get_right(), frames[1].get_left(), color=PALETTE.muted)
         diagonal = float(np.diag(trained).mean())
-        with self.narrate("The second fix, from Le, Jaitly and Hinton: start the recurrent "
-                          "weights at the identity, with zero biases, and use ReLU."):
+        with self.narrate("The second fix, from Le, Jaitly and Hinton: identity recurrent "
+                          "weights, zero biases, and ReLU."):
             self.play(FadeIn(heading), FadeIn(cite))
             self.play(FadeIn(start), Create(frames[0]), FadeIn(start_label))
-        with self.narrate("Then each step first copies the hidden state forward, and the "
-                          "gradient flows back multiplied by one. After training, the "
+        with self.narrate("Each step then copies the hidden state forward, so the gradient "
+                          "flows back multiplied by one. After training, the "
                           f"diagonal still averages {number_to_words(diagonal, 3)}."):
             self.play(GrowArrow(arrow))
             self.play(FadeIn(end), Create(frames[1]), FadeIn(end_label))
@@ -235,8 +235,8 @@ class ThreeFixes(LectureScene):
         start, end = get_snapshot(0), get_snapshot(-1)
         first = {m: number_to_words(scaled[m][s][0], 3) for m in models for s in (0,)}
         with self.narrate(
-                f"At the start of training, the tanh RNN's gradient at the first word is "
-                f"{first['rnn_tanh']} of the last word's. The IRNN keeps {first['irnn']}."):
+                f"At the start, the tanh RNN's first-word gradient is {first['rnn_tanh']} "
+                f"of the last word's; the IRNN keeps {first['irnn']}."):
             self.play(FadeIn(heading), FadeIn(chart), FadeIn(when[0]))
             self.play(Create(start[0]), FadeIn(start[1]), run_time=TIMING.slow)
         acc = {m: percent_to_words(self.accuracy(m)) for m in models}
@@ -246,8 +246,8 @@ class ThreeFixes(LectureScene):
                         .next_to(label, RIGHT, buff=0.3)
                         for m, label in zip(models, end[1], strict=True)))
         with self.narrate(
-                f"After training, tanh still keeps almost nothing, and scores "
-                f"{acc['rnn_tanh']} percent. The IRNN's gradient {grows}, and it scores "
+                f"After training, tanh still keeps almost nothing, scoring "
+                f"{acc['rnn_tanh']} percent; the IRNN's gradient {grows}, scoring "
                 f"{acc['irnn']} percent."):
             self.play(Transform(start, end), Transform(when[0], when[1]),
                       run_time=TIMING.slow)
@@ -272,13 +272,13 @@ class ThreeFixes(LectureScene):
         caption.next_to(scores, UP, buff=0.4)
         lstm, gru = (percent_to_words(self.accuracy(m)) for m in ("lstm", "gru"))
         with self.narrate("The third fix changes the cell: gates that selectively add or "
-                          "remove information, as in the LSTM and the GRU."):
+                          "remove information, as in LSTMs and GRUs."):
             self.play(FadeIn(heading), FadeIn(cell))
             self.play(Indicate(VGroup(cell.forget, cell.input, cell.output),
                                color=PALETTE.accent))
         reach = (f"Both reach {lstm} percent" if lstm == gru else
                  f"They reach {lstm} and {gru} percent")
-        with self.narrate(f"{reach} on the same task. How, is the next part."):
+        with self.narrate(f"{reach} on the same task."):
             self.play(FadeIn(caption), LaggedStart(*(FadeIn(s) for s in scores),
                                                    lag_ratio=0.3))
         self.wait(TIMING.pause)

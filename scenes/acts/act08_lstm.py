@@ -128,11 +128,10 @@ class TheLstm(LectureScene):
         credit = get_caption("Hochreiter & Schmidhuber, 1997", SIZES.small)
         credit.next_to(bullets, DOWN, buff=0.8)
         texts = (
-            "Long short-term memory networks, or LSTMs, use a gated cell to track "
-            "information across many time steps.",
+            "LSTMs, long short-term memory networks, track information across many "
+            "time steps with a gated cell.",
             "They were designed to fix the vanishing gradient problem.",
-            "Gates control the flow of information into the hidden state and the cell "
-            "state.",
+            "Gates control the flow of information into the hidden and cell states.",
         )
         self.play(FadeIn(heading))
         for bullet, text in zip(bullets, texts, strict=True):
@@ -155,13 +154,12 @@ class TheLstm(LectureScene):
         fit_width(column, config.frame_width / 2 - LAYOUT.margin - column.get_left()[0])
         column.next_to(cell, RIGHT, buff=0.45).set_y(0)
         w, lab = cell.wires, cell.labels
-        with self.narrate("Along the top runs the cell state, the long-term memory. Below, "
-                          "the last hidden state and the new input feed four gates."):
+        with self.narrate("On top runs the cell state, the long-term memory. The last "
+                          "hidden state and new input feed four gates."):
             self.play(FadeIn(cell.body), GrowArrow(cell.cell_line), FadeIn(lab[0], lab[1]))
             self.play(Create(cell.hidden_line), Create(w[0]), FadeIn(lab[2], lab[4]))
-        with self.narrate("The forget gate squashes them with a sigmoid to a number "
-                          "between zero and one. Zero forgets everything; one keeps "
-                          "everything."):
+        with self.narrate("The forget gate's sigmoid gives a number between zero and one: "
+                          "zero forgets everything, one keeps everything."):
             self.play(Create(w[1]), FadeIn(cell.forget, lab[5]))
             self.play(Create(w[5]), FadeIn(cell.times_f), Write(eqs["forget"]))
             self.play(FadeIn(note))
@@ -171,12 +169,12 @@ class TheLstm(LectureScene):
         with self.narrate("and a tanh layer proposes candidate values."):
             self.play(Create(w[3]), FadeIn(cell.candidate, lab[7]), Create(w[8]),
                       Create(w[9]), Write(eqs["candidate"]))
-        with self.narrate("The new cell state is the old one scaled by the forget gate, "
-                          "plus the candidate scaled by the input gate."):
+        with self.narrate("The cell state becomes the old state times the forget gate, plus "
+                          "the candidate times the input gate."):
             self.play(Create(w[10]), FadeIn(cell.plus), Write(eqs["update"]))
             self.play(Indicate(cell.cell_line, color=PALETTE.accent, scale_factor=1.03))
         with self.narrate("The output gate picks what part of the cell state becomes the "
-                          "new hidden state."):
+                          "hidden state."):
             self.play(Create(w[4]), FadeIn(cell.output, lab[8]), Create(w[11]),
                       FadeIn(cell.times_o), Write(eqs["output"]))
             self.play(Create(w[12]), FadeIn(cell.tanh_c), Create(w[13]), Create(w[14]),
@@ -227,20 +225,19 @@ class TheLstm(LectureScene):
         held = float(forget[:max(name, 1)].mean())
         window = SurroundingRectangle(VGroup(*bars[name:dip + 1], *ticks[name:dip + 1]),
                                       color=PALETTE.accent, buff=0.06)
-        with self.narrate(f"We trained a real LSTM on sentences like this. Here it reads "
-                          f"a {steps} word probe. The bars are its forget gate, averaged over "
-                          f"{units} units."):
+        with self.narrate(f"A real trained LSTM reads a {steps} word probe; bars show "
+                          f"its forget gate, averaged over {units} units."):
             self.play(FadeIn(heading), Create(top), FadeIn(ticks))
             self.play(LaggedStart(*(GrowFromEdge(b, DOWN) for b in bars), lag_ratio=0.05),
                       FadeIn(gate_label))
-        change = (f"it drops to {forget[dip]:.2f}, clearing out the old dish"
+        change = (f"it drops to {forget[dip]:.2f}, clearing the old dish"
                   if forget[dip] < held - 0.05 else f"it barely moves, {forget[dip]:.2f}")
         with self.narrate(f"Carrying {words[at['first_dish']]}, the gate stays near "
                           f"{held:.2f}. At {', '.join(words[name:dip + 1])}, {change}."):
             self.play(Indicate(ticks[at["first_dish"]], color=CLASS_COLORS[0]))
             self.play(Create(window))
         if name and inputs[name:switch + 1].max() >= inputs[:name].max():
-            with self.narrate(f"And the input gate is at its widest there, "
+            with self.narrate(f"The input gate opens widest there, "
                               f"{inputs[name:switch + 1].max():.2f}."):
                 self.play(Create(input_line), FadeIn(input_label))
         self.show_the_answer(top, ticks, at)
@@ -270,7 +267,7 @@ class TheLstm(LectureScene):
         said = (f"{classes[first]}, until it switches to {classes[final]} exactly at "
                 f"{at['dish']}, with {percent_to_words(p)} percent" if first != final
                 else f"{classes[final]} throughout")
-        with self.narrate(f"Below, the model's answer after each word: {said}."):
+        with self.narrate(f"Below, its answer after each word: {said}."):
             self.play(Create(low), FadeIn(title))
             self.play(*(Create(c) for c in curves), FadeIn(labels), run_time=TIMING.slow)
             self.play(FadeIn(note), Indicate(ticks[switch], color=CLASS_COLORS[1]))
