@@ -65,7 +65,7 @@ def group_by_end(curves: dict, tolerance: float = 0.05) -> list[list[str]]:
 class GradientHighway(LectureScene):
     title = "The gradient highway"
     reads = ("lstm/probe/gate/forget", "lstm/grad/c_norm", "rnn_tanh/grad/h_norm",
-             *(f"{m}/train" for m in TRAINED), "sweep")
+             "rnn_tanh/train", "irnn/train", "lstm/train", "gru/train", "sweep")
 
     def construct(self):
         self.open_the_highway()
