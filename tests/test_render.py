@@ -27,9 +27,12 @@ QUICK = Path(__file__).parent / "data" / "quick"
 
 
 def _error(capsys) -> str:
+    """The one-line error, the last thing on stderr (after any progress rows)."""
     err = capsys.readouterr().err
-    assert err.startswith("lecture: error: ") and err.count("\n") == 1, err
-    return err
+    errors = [line for line in err.splitlines() if line.startswith("lecture: error: ")]
+    assert len(errors) == 1 and err.endswith(errors[0] + "\n"), err
+    assert "Traceback" not in err
+    return errors[0]
 
 
 def test_unknown_scene_name(tmp_path, capsys):
