@@ -295,6 +295,9 @@ def render_scenes(plan: list[SceneResult], *, data: Path, out: Path, quality: st
             state = (f"[green]done[/] in {result.seconds:.0f} s" if result.status == "rendered"
                      else f"[red]failed[/]: {result.error}")
             progress.update(row, state=state, completed=1)
+            if not progress.console.is_terminal:  # logs get one line per finished scene
+                with lock:
+                    progress.console.print(f"  {result.act.name}: {state}", highlight=False)
 
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             list(pool.map(run, todo))
