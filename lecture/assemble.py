@@ -20,7 +20,10 @@ import av
 import numpy as np
 import srt
 
-__all__ = ["AssemblyError", "SceneClip", "assemble_lecture", "chapters_from", "format_time"]
+__all__ = [
+    "AssemblyError", "SceneClip", "assemble_lecture", "chapters_from", "format_time",
+    "video_duration",
+]
 
 AUDIO_RATE = 48000
 MIN_CHAPTER = 10.0  # YouTube ignores chapter lists with a chapter shorter than this
@@ -45,6 +48,13 @@ class SceneClip:
     @property
     def wav(self) -> Path:
         return self.video.with_suffix(".wav")
+
+
+def video_duration(path: Path) -> float:
+    """Frames over frame rate: exact, where the container's duration is rounded."""
+    with av.open(str(path)) as c:
+        s = c.streams.video[0]
+        return float(Fraction(s.frames) / s.base_rate)
 
 
 def _video_format(path: Path) -> tuple:
@@ -181,9 +191,7 @@ def assemble_lecture(clips: list[SceneClip], out: Path, manifest: dict) -> dict:
     fmt = check_compatible(clips)
     start = 0.0
     for clip in clips:
-        with av.open(str(clip.video)) as c:
-            s = c.streams.video[0]
-            clip.duration = float(Fraction(s.frames) / s.base_rate)
+        clip.duration = video_duration(clip.video)
         clip.start = start
         start += clip.duration
     total = start

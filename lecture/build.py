@@ -22,13 +22,14 @@ from lecture.render import (
     select_acts,
     thumbnail_key,
 )
-from scenes.bundle import load_bundle
+from scenes.bundle import Bundle, load_bundle
 
 __all__ = ["build", "render"]
 
 
 def render(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
-           only: list[str] | None = None, console: Console) -> list[SceneResult]:
+           only: list[str] | None = None, console: Console) -> tuple[list[SceneResult], Bundle]:
+    """Render what changed; return the plan and the validated bundle it was made from."""
     acts = select_acts(only)
     bundle = load_bundle(data)
     out = ensure_writable(out)
@@ -41,13 +42,13 @@ def render(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
         others = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
         raise RenderError(f"scene {first.act.name!r} failed: {first.error}{others}; the "
                           "other scenes are kept, and a re-run renders only what failed")
-    return plan
+    return plan, bundle
 
 
 def build(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
           console: Console) -> dict:
-    plan = render(data=data, out=out, quality=quality, voice=voice, jobs=jobs,
-                  console=console)
+    plan, bundle = render(data=data, out=out, quality=quality, voice=voice, jobs=jobs,
+                          console=console)
     keys = {r.act.name: r.key for r in plan}
     thumb = thumbnail_key()
     previous = _read_json(out / "manifest.json")
@@ -58,7 +59,6 @@ def build(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
             and previous.get("thumbnail_key") == thumb and (out / "lecture.mp4").exists()):
         console.print("lecture.mp4 is up to date", markup=False)
         return previous
-    bundle = load_bundle(data)
     clips = [SceneClip(r.act.name, r.act.title, r.video) for r in plan]
     console.print(f"assembling {len(clips)} scenes", markup=False)
     manifest = {

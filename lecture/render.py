@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-import av
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Column
 
+from lecture.assemble import video_duration
 from scenes.acts import ACTS, THUMBNAIL, Act
 from scenes.bundle import Bundle
 
@@ -59,9 +59,9 @@ QUALITIES = {
 }
 
 
-# x264's "veryfast" preset: encoding is about half the CPU of a 1080p60 render here, and this
-# preset cut a render's wall time by about 15 % at a somewhat larger file (YouTube re-encodes
-# what it receives anyway). Part of every scene's cache key.
+# x264's "veryfast" preset: video encoding is the largest cost of a 1080p60 render, and this
+# preset cut the CPU time of the same renders by 16 % here (bench/bench_render.py), at a
+# somewhat larger file that YouTube re-encodes anyway. Part of every scene's cache key.
 ENCODER_OPTIONS = ("preset=veryfast",)
 
 
@@ -176,13 +176,6 @@ def _publish(src: Path, dst: Path) -> None:
     os.replace(tmp, dst)
 
 
-def _video_duration(path: Path) -> float:
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        return float(stream.frames / stream.base_rate) if stream.frames else \
-            float(container.duration / av.time_base)
-
-
 def render_one(result: SceneResult, quality: Quality, media_root: Path, env: dict,
                log_dir: Path, on_line) -> None:
     act = result.act
@@ -215,7 +208,7 @@ def render_one(result: SceneResult, quality: Quality, media_root: Path, env: dic
             result.video.with_suffix(suffix).unlink(missing_ok=True)
     record = {
         "key": result.key, "name": act.name, "title": act.title, "scene": act.scene,
-        "duration": _video_duration(result.video),
+        "duration": video_duration(result.video),
         "sections": [{"name": s["name"], "duration": float(s["duration"])} for s in sections],
     }
     tmp = result.video.with_name(f".{result.video.stem}.json.partial")
