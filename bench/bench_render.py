@@ -26,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bundle import DEFAULT_BUNDLE  # noqa: E402
 from lecture.render import QUALITIES  # noqa: E402
 from scenes.acts import ACTS  # noqa: E402
-from scenes.bundle import DEFAULT_BUNDLE  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

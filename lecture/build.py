@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from bundle import Bundle, load_bundle
 from lecture.assemble import SceneClip, assemble_lecture
 from lecture.provenance import git_commit
 from lecture.render import (
@@ -22,7 +23,6 @@ from lecture.render import (
     select_acts,
     thumbnail_key,
 )
-from scenes.bundle import Bundle, load_bundle
 
 __all__ = ["build", "render"]
 

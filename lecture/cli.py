@@ -13,10 +13,10 @@ from pathlib import Path
 
 from rich.console import Console
 
+from bundle import DEFAULT_BUNDLE, BundleError, load_bundle
 from lecture.assemble import AssemblyError
 from lecture.render import QUALITIES, RenderError
 from scenes.acts import ACTS
-from scenes.bundle import DEFAULT_BUNDLE, BundleError, load_bundle
 
 VOICES = ("flite", "espeak", "none")  # scenes.narration.VOICES, without importing Manim
 
@@ -111,7 +111,7 @@ def _check_jobs(jobs: int) -> None:
 
 
 def cmd_data(args) -> int:
-    from scenes.bundle import check_writable
+    from bundle import check_writable
 
     _check_jobs(args.jobs)
     check_writable(args.out)

@@ -12,10 +12,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from bundle import write_bundle
 from lecture.provenance import git_commit
 from models.config import Config, quick_config
 from models.experiments import Job, assemble, plan, run_job, vocab
-from scenes.bundle import write_bundle
 
 __all__ = ["generate_bundle"]
 

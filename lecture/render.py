@@ -30,9 +30,9 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Column
 
+from bundle import Bundle
 from lecture.assemble import video_duration
 from scenes.acts import ACTS, THUMBNAIL, Act
-from scenes.bundle import Bundle
 
 __all__ = ["QUALITIES", "RenderError", "SceneResult", "plan_scenes", "render_scenes"]
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from bundle.contract import SWEEP_MODELS
+
 __all__ = ["Config", "quick_config"]
 
 
@@ -41,7 +43,7 @@ class Config:
     # changes fastest.
     snapshot_fractions: tuple[float, ...] = (0.0, 1 / 16, 1 / 8, 1 / 4, 1 / 2, 1.0)
     sweep_seq_lens: tuple[int, ...] = (5, 10, 20, 40, 60, 100)
-    sweep_models: tuple[str, ...] = ("rnn_tanh", "irnn", "lstm", "gru")
+    sweep_models: tuple[str, ...] = SWEEP_MODELS
     # The scalar recurrence h_t = w h_{t-1} + x_t, differentiated over this many steps.
     scalar_weights: tuple[float, ...] = (0.5, 1.0, 1.5)
     scalar_steps: int = 30

@@ -12,14 +12,25 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from bundle.contract import (
+    CUISINE_MODEL,
+    RECALL_MODELS,
+    SWEEP_SEQ_LEN,
+    grad_key,
+    model_prefix,
+    param_key,
+    probe_key,
+    scalar_key,
+    sweep_key,
+    train_key,
+)
+
 from .config import Config
 from .probes import activation_curves, feedforward_step, probe_model, scalar_factors
 from .tasks import CUISINE, RECALL, Task, get_task
-from .train import _stream, train
+from .train import TrainResult, stream, train
 
-__all__ = ["MAIN_MODELS", "Job", "assemble", "plan", "run_job", "vocab"]
-
-MAIN_MODELS = ("rnn_tanh", "rnn_sigmoid", "rnn_relu", "irnn", "lstm", "gru")
+__all__ = ["Job", "assemble", "plan", "run_job", "vocab"]
 
 
 @dataclass(frozen=True)
@@ -33,10 +44,11 @@ class Job:
 
 def plan(cfg: Config) -> list[Job]:
     jobs = [Job("analytic examples")]
-    for kind in MAIN_MODELS:
+    for kind in RECALL_MODELS:
         jobs.append(Job(f"{kind} on recall, T={cfg.seq_len}", kind, "recall", cfg.seq_len))
-    jobs.append(Job(f"lstm on cuisine, T={cfg.cuisine_seq_len}", "lstm", "cuisine",
-                    cfg.cuisine_seq_len))
+    cuisine_task, cuisine_kind = CUISINE_MODEL.split("/")
+    jobs.append(Job(f"{cuisine_kind} on {cuisine_task}, T={cfg.cuisine_seq_len}", cuisine_kind,
+                    cuisine_task, cfg.cuisine_seq_len))
     for seq_len in cfg.sweep_seq_lens:
         if seq_len == cfg.seq_len:
             continue  # the main runs already trained these, with the same data and seed
@@ -52,42 +64,49 @@ def setup_torch() -> None:
     torch.use_deterministic_algorithms(True)
 
 
+def _sweep_part(kind: str, seq_len: int) -> str:
+    """A sweep run's result until :func:`assemble` gathers them into the sweep table."""
+    return f"{sweep_key(kind)}@T{seq_len}"
+
+
 def run_job(cfg: Config, job: Job, on_step=None) -> dict[str, np.ndarray]:
     setup_torch()
     if job.kind is None:
-        out = {"scalar/w": np.array(cfg.scalar_weights, dtype=np.float64),
-               "scalar/factor": scalar_factors(cfg.scalar_weights, cfg.scalar_steps)}
+        out = {scalar_key("w"): np.array(cfg.scalar_weights, dtype=np.float64),
+               scalar_key("factor"): scalar_factors(cfg.scalar_weights, cfg.scalar_steps)}
         out |= activation_curves(cfg.activation_points, cfg.activation_range)
         out |= feedforward_step(**cfg.feedforward)
         return out
     task = get_task(job.task)
     result = train(job.kind, task, job.seq_len, cfg, on_step)
     if not job.probe:
-        return {f"sweep/{job.kind}/T{job.seq_len}": np.array(result.accuracy[-1])}
-    prefix = job.kind if job.task == "recall" else f"{job.task}/{job.kind}"
-    return {f"{prefix}/{k}": v for k, v in _model_arrays(cfg, task, job, result).items()}
+        return {_sweep_part(job.kind, job.seq_len): np.array(result.accuracy[-1])}
+    return _model_arrays(cfg, task, job, result)
 
 
-def _model_arrays(cfg: Config, task: Task, job: Job, result) -> dict[str, np.ndarray]:
-    tokens, target = task.probe(_stream(cfg.seed, "probe", task.name, job.seq_len), job.seq_len)
+def _model_arrays(cfg: Config, task: Task, job: Job, result: TrainResult) -> dict:
+    prefix = model_prefix(job.kind, job.task)
+    tokens, target = task.probe(stream(cfg.seed, "probe", task.name, job.seq_len), job.seq_len)
     model = result.model
-    out = {f"param/{name}": p.detach().numpy().copy()
+    out = {param_key(prefix, name): p.detach().numpy().copy()
            for name, p in model.core.named_parameters()}
-    out["param/head_weight"] = model.head.weight.detach().numpy().copy()
-    out["param/head_bias"] = model.head.bias.detach().numpy().copy()
-    out["probe/tokens"] = tokens
-    out["probe/target"] = np.array(target, dtype=np.int64)
-    out |= {k: v for k, v in probe_model(model, tokens, target).items() if not k.startswith("grad")}
+    out[param_key(prefix, "head_weight")] = model.head.weight.detach().numpy().copy()
+    out[param_key(prefix, "head_bias")] = model.head.bias.detach().numpy().copy()
+    out[probe_key(prefix, "tokens")] = tokens
+    out[probe_key(prefix, "target")] = np.array(target, dtype=np.int64)
+    grad_keys = {grad_key(prefix, "h"), grad_key(prefix, "c")}
+    out |= {k: v for k, v in probe_model(model, tokens, target, prefix).items()
+            if k not in grad_keys}
     grads: dict[str, list] = {}
     for _, state in result.snapshots:
         model.load_state_dict(state)
-        for k, v in probe_model(model, tokens, target).items():
-            if k.startswith("grad/"):
+        for k, v in probe_model(model, tokens, target, prefix).items():
+            if k in grad_keys:
                 grads.setdefault(k, []).append(v)
-    out["grad/step"] = np.array([s for s, _ in result.snapshots], dtype=np.int64)
+    out[grad_key(prefix, "step")] = np.array([s for s, _ in result.snapshots], dtype=np.int64)
     out |= {k: np.stack(v) for k, v in grads.items()}  # (S, T)
-    out["train/step"], out["train/loss"] = result.step, result.loss
-    out["train/accuracy"] = result.accuracy
+    out[train_key(prefix, "step")], out[train_key(prefix, "loss")] = result.step, result.loss
+    out[train_key(prefix, "accuracy")] = result.accuracy
     return out
 
 
@@ -97,12 +116,12 @@ def assemble(cfg: Config, results: list[dict[str, np.ndarray]]) -> dict[str, np.
     for r in results:
         arrays |= r
     lens = np.array(sorted(set(cfg.sweep_seq_lens)), dtype=np.int64)
-    arrays["sweep/seq_len"] = lens
+    arrays[SWEEP_SEQ_LEN] = lens
     for kind in cfg.sweep_models:
-        acc = [arrays.pop(f"sweep/{kind}/T{t}", None) for t in lens]
-        acc = [a if a is not None else arrays[f"{kind}/train/accuracy"][-1]
+        acc = [arrays.pop(_sweep_part(kind, t), None) for t in lens]
+        acc = [a if a is not None else arrays[train_key(kind, "accuracy")][-1]
                for a, t in zip(acc, lens, strict=True)]
-        arrays[f"sweep/{kind}/accuracy"] = np.array(acc, dtype=np.float64)
+        arrays[sweep_key(kind)] = np.array(acc, dtype=np.float64)
     return dict(sorted(arrays.items()))
 
 

@@ -13,6 +13,15 @@ import numpy as np
 import torch
 from torch import nn
 
+from bundle.contract import (
+    ACTIVATIONS,
+    activation_key,
+    feedforward_key,
+    gate_key,
+    grad_key,
+    probe_key,
+)
+
 from .recurrent import GATES, RecurrentClassifier, unroll
 
 __all__ = ["activation_curves", "feedforward_step", "probe_model", "scalar_factors"]
@@ -38,12 +47,12 @@ def scalar_factors(weights, steps: int) -> np.ndarray:
 def activation_curves(points: int, limit: float) -> dict[str, np.ndarray]:
     """The three activations and their derivatives (from autograd) on [-limit, limit]."""
     x = torch.linspace(-limit, limit, points, dtype=PROBE_DTYPE, requires_grad=True)
-    out = {"activation/x": x.detach().numpy()}
-    for name, f in (("sigmoid", torch.sigmoid), ("tanh", torch.tanh), ("relu", torch.relu)):
-        y = f(x)
+    out = {activation_key("x"): x.detach().numpy()}
+    for name in ACTIVATIONS:
+        y = getattr(torch, name)(x)
         (dy,) = torch.autograd.grad(y.sum(), x)
-        out[f"activation/{name}"] = y.detach().numpy()
-        out[f"activation/d_{name}"] = dy.numpy()
+        out[activation_key(name)] = y.detach().numpy()
+        out[activation_key(f"d_{name}")] = dy.numpy()
     return out
 
 
@@ -71,16 +80,17 @@ def feedforward_step(x: float, w: float, b: float, y_true: float, lr: float) -> 
         "dloss_dw": dloss_dw, "dloss_db": dloss_db, "lr": torch.tensor(lr),
         "w_next": w_t - lr * dloss_dw, "b_next": b_t - lr * dloss_db,
     }
-    return {f"feedforward/{k}": np.array(v.item(), dtype=np.float64) for k, v in values.items()}
+    return {feedforward_key(k): np.array(v.item(), dtype=np.float64) for k, v in values.items()}
 
 
-def probe_model(model: RecurrentClassifier, tokens: np.ndarray, target: int) -> dict:
+def probe_model(model: RecurrentClassifier, tokens: np.ndarray, target: int,
+                prefix: str) -> dict:
     """Run one sentence through ``model`` step by step, in float64, and backpropagate.
 
-    Returns bundle-relative keys: probe/x, probe/h, probe/prob, grad h_norm (T,), and for the
-    LSTM probe/c, c_norm and the gates; for the GRU the gates. ``h_norm[t]`` is
-    ||dL/dh_t||, the total derivative through every later step, with L the cross-entropy of
-    head(h_T) against ``target``.
+    Returns the bundle keys under ``prefix``: probe x, h and prob, the gradient norm h_norm
+    (T,), and for the LSTM the cell states, c_norm and the gates; for the GRU the gates.
+    ``h_norm[t]`` is ||dL/dh_t||, the total derivative through every later step, with L the
+    cross-entropy of head(h_T) against ``target``.
     """
     model = copy.deepcopy(model).to(PROBE_DTYPE).eval()
     x = model.embed(torch.as_tensor(tokens)[None])  # (1, T, D)
@@ -98,14 +108,14 @@ def probe_model(model: RecurrentClassifier, tokens: np.ndarray, target: int) -> 
     with torch.no_grad():
         prob = torch.softmax(model.head(torch.cat(trace.h)), dim=-1)  # (T, C)
     out = {
-        "probe/x": x[0].numpy(),
-        "probe/h": stack(trace.h),
-        "probe/prob": prob.numpy(),
-        "grad/h_norm": norms(trace.h),
+        probe_key(prefix, "x"): x[0].numpy(),
+        probe_key(prefix, "h"): stack(trace.h),
+        probe_key(prefix, "prob"): prob.numpy(),
+        grad_key(prefix, "h"): norms(trace.h),
     }
     if trace.c:
-        out["probe/c"] = stack(trace.c)
-        out["grad/c_norm"] = norms(trace.c)
+        out[probe_key(prefix, "c")] = stack(trace.c)
+        out[grad_key(prefix, "c")] = norms(trace.c)
     for name in GATES.get(model.kind, ()):
-        out[f"probe/gate/{name}"] = stack(trace.gates[name])
+        out[gate_key(prefix, name)] = stack(trace.gates[name])
     return out

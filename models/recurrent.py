@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import Tensor, nn
 
+from bundle.contract import GATE_NAMES, MODEL_KINDS
+
 __all__ = [
     "KINDS",
     "GATES",
@@ -25,12 +27,9 @@ __all__ = [
     "unroll",
 ]
 
-KINDS = ("rnn_tanh", "rnn_sigmoid", "rnn_relu", "irnn", "lstm", "gru")
-# Gate blocks of weight_ih_l0 / weight_hh_l0 in PyTorch's order, with the names the bundle uses.
-GATES = {
-    "lstm": ("input", "forget", "candidate", "output"),  # i, f, g, o
-    "gru": ("reset", "update", "candidate"),  # r, z, n
-}
+# The kinds and gate names are the bundle contract's: the probes write gates by these names.
+KINDS = MODEL_KINDS
+GATES = GATE_NAMES
 NONLINEARITY = {"rnn_tanh": torch.tanh, "rnn_sigmoid": torch.sigmoid, "rnn_relu": torch.relu,
                 "irnn": torch.relu}
 

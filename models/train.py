@@ -14,7 +14,7 @@ from .config import Config
 from .recurrent import RecurrentClassifier, build_model
 from .tasks import Task
 
-__all__ = ["TrainResult", "evaluate", "train", "snapshot_steps"]
+__all__ = ["TrainResult", "evaluate", "snapshot_steps", "stream", "train"]
 
 
 @dataclass
@@ -26,7 +26,7 @@ class TrainResult:
     snapshots: list[tuple[int, dict]]  # (step, state_dict), the last one the final weights
 
 
-def _stream(seed: int, *names: str | int) -> np.random.Generator:
+def stream(seed: int, *names: str | int) -> np.random.Generator:
     """An independent random stream for a named purpose, stable across runs and orders."""
     return np.random.default_rng([seed, *(zlib.crc32(str(n).encode()) for n in names)])
 
@@ -48,10 +48,10 @@ def train(kind: str, task: Task, seq_len: int, cfg: Config, on_step=None) -> Tra
     """Adam on fresh batches. Every model of a run sees the same batches and held-out set
     (they depend on the task, length and seed, not on the model), so curves compare fairly.
     """
-    data = _stream(cfg.seed, "train", task.name, seq_len)
+    data = stream(cfg.seed, "train", task.name, seq_len)
     held_out = [torch.as_tensor(a) for a in
-                task.sample(_stream(cfg.seed, "eval", task.name, seq_len), cfg.eval_size, seq_len)]
-    torch.manual_seed(int(_stream(cfg.seed, "init", task.name, seq_len, kind).integers(2**62)))
+                task.sample(stream(cfg.seed, "eval", task.name, seq_len), cfg.eval_size, seq_len)]
+    torch.manual_seed(int(stream(cfg.seed, "init", task.name, seq_len, kind).integers(2**62)))
     model = build_model(kind, task.vocab_size, task.num_classes, cfg.hidden_size,
                         cfg.forget_bias)
     optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr)

@@ -1,1 +1,1 @@
-"""The lecture's scenes. They read the data bundle only through :mod:`scenes.bundle`."""
+"""The lecture's scenes (Manim). They read the data bundle only through :mod:`bundle`."""

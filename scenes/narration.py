@@ -23,7 +23,8 @@ from pathlib import Path
 
 from manim import FadeOut, Mobject, config, logger
 
-from .bundle import DEFAULT_BUNDLE, Bundle, load_bundle
+from bundle import DEFAULT_BUNDLE, Bundle, load_bundle
+
 from .layout import LayoutError, layout_problems
 from .mobjects import get_chapter_card
 from .theme import PALETTE, TIMING

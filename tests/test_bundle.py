@@ -8,9 +8,17 @@ import shutil
 import numpy as np
 import pytest
 
+from bundle import (
+    CUISINE_MODEL,
+    MODEL_KINDS,
+    BundleError,
+    load_bundle,
+    required_specs,
+    write_bundle,
+)
+from bundle import writer as bundle_writer
+from bundle.reader import array_sha256
 from lecture.cli import main
-from scenes import bundle as bundle_mod
-from scenes.bundle import BundleError, load_bundle, required_specs, write_bundle
 
 
 def _copy(src, tmp_path):
@@ -50,14 +58,14 @@ def _break_npz(key, value):
     def edit(root):
         arrays = _arrays(root)
         arrays[key] = value(arrays[key])
-        bundle_mod._write_npz(root / "arrays.npz", arrays)
+        bundle_writer._write_npz(root / "arrays.npz", arrays)
     return edit
 
 
 def _drop_npz_key(root):
     arrays = _arrays(root)
     del arrays["lstm/probe/c"]
-    bundle_mod._write_npz(root / "arrays.npz", arrays)
+    bundle_writer._write_npz(root / "arrays.npz", arrays)
 
 
 def _nan_everywhere(root):
@@ -65,9 +73,9 @@ def _nan_everywhere(root):
     bad = arrays["rnn_tanh/grad/h_norm"].copy()
     bad[0, 0] = np.nan
     arrays["rnn_tanh/grad/h_norm"] = bad
-    bundle_mod._write_npz(root / "arrays.npz", arrays)
+    bundle_writer._write_npz(root / "arrays.npz", arrays)
     _edit_manifest(root, lambda m: m["arrays"]["rnn_tanh/grad/h_norm"].update(
-        sha256=bundle_mod.array_sha256(bad)))
+        sha256=array_sha256(bad)))
 
 
 BAD_INPUTS = {
@@ -131,7 +139,7 @@ def test_interrupted_write_keeps_the_old_bundle(quick_bundle, tmp_path, monkeypa
         path.write_bytes(b"half")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(bundle_mod, "_write_npz", interrupted)
+    monkeypatch.setattr(bundle_writer, "_write_npz", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_bundle(root, dict(b), config=b.config, vocab=b.vocab,
                      generator=b.manifest["generator"])
@@ -174,7 +182,7 @@ def test_the_contract_page_names_every_required_key():
     for code in re.findall(r"`([^`]+)`", page):  # expand `a/{b,c}` into a/b and a/c
         m = re.fullmatch(r"(.*)\{(.*)\}(.*)", code)
         named |= {m[1] + part + m[3] for part in m[2].split(",")} if m else {code}
-    models = ("rnn_tanh", "rnn_sigmoid", "rnn_relu", "irnn", "gru", "cuisine/lstm", "lstm")
+    models = (CUISINE_MODEL, *MODEL_KINDS)  # the longer prefix first
     for spec in required_specs():
         forms = [spec.key] + [re.sub(rf"(^|/){m}/", r"\1MODEL/", spec.key, count=1)
                               for m in models]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bundle import load_bundle
 from models.config import Config
 from models.experiments import Job, run_job
-from scenes.bundle import load_bundle
 
 DEFAULT = Path(__file__).parents[1] / "assets" / "data" / "default"
 
@@ -41,8 +41,8 @@ def test_claims_hold_for_other_seeds(seed):
     acc = {}
     for kind, seq_len in (("lstm", cfg.seq_len), ("gru", cfg.seq_len),
                           ("rnn_tanh", cfg.seq_len), ("rnn_tanh", 5)):
-        out = run_job(cfg, Job("q", kind, "recall", seq_len, probe=False))
-        acc[kind, seq_len] = float(out[f"sweep/{kind}/T{seq_len}"])
+        (value,) = run_job(cfg, Job("q", kind, "recall", seq_len, probe=False)).values()
+        acc[kind, seq_len] = float(value)
     assert acc["lstm", cfg.seq_len] >= 0.9 and acc["gru", cfg.seq_len] >= 0.9, acc
     assert acc["rnn_tanh", cfg.seq_len] <= 0.4, acc
     assert acc["rnn_tanh", 5] >= 0.9, acc

@@ -12,7 +12,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Text
 from manim.utils.testing import frames_comparison as frames_module
 from manim.utils.testing.frames_comparison import frames_comparison
 
-from scenes.bundle import load_bundle
+from bundle import load_bundle
 from scenes.layout import layout_problems
 from scenes.mobjects import (
     get_backward_arrows,

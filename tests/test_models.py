@@ -7,6 +7,7 @@ import pytest
 import torch
 from torch import nn
 
+from bundle.contract import grad_key
 from models.probes import probe_model
 from models.recurrent import KINDS, build_model, unroll
 
@@ -90,7 +91,7 @@ def test_gradient_norms_match_finite_differences(kind):
     """||dL/dh_t|| is the total derivative: nudge h_t in the unrolled loop and watch L."""
     model = _fresh(kind, hidden=3, vocab=4, classes=2).double()
     tokens, target, steps, eps = np.array([0, 3, 1, 2, 1]), 1, 5, 1e-6
-    probed = probe_model(model, tokens, target)
+    probed = probe_model(model, tokens, target, kind)
     names = ["h", "c"] if kind == "lstm" else ["h"]
     for name in names:
         for t in range(steps):
@@ -101,22 +102,22 @@ def test_gradient_norms_match_finite_differences(kind):
                 up = _loss_with_offsets(model, tokens, target, {name: bump})
                 down = _loss_with_offsets(model, tokens, target, {name: -bump})
                 grad[j] = (up - down) / (2 * eps)
-            assert probed[f"grad/{name}_norm"][t] == pytest.approx(np.linalg.norm(grad),
+            assert probed[grad_key(kind, name)][t] == pytest.approx(np.linalg.norm(grad),
                                                                    rel=1e-5, abs=1e-9)
     # the direct term alone would leave every step but the last at zero
-    assert (probed["grad/h_norm"][:-1] > 0).all()
+    assert (probed[grad_key(kind)][:-1] > 0).all()
 
 
 def test_probe_reads_gates_and_states():
     model = _fresh("lstm", forget_bias=4.0)
-    out = probe_model(model, np.array([1, 2, 3, 4]), 0)
-    assert out["probe/gate/forget"].shape == (4, 5)
-    assert out["probe/gate/forget"].min() > 0.9  # sigmoid(4 + small) at every step
-    c = out["probe/c"]
-    i, f, cand = (out[f"probe/gate/{n}"] for n in ("input", "forget", "candidate"))
+    out = probe_model(model, np.array([1, 2, 3, 4]), 0, "lstm")
+    assert out["lstm/probe/gate/forget"].shape == (4, 5)
+    assert out["lstm/probe/gate/forget"].min() > 0.9  # sigmoid(4 + small) at every step
+    c = out["lstm/probe/c"]
+    i, f, cand = (out[f"lstm/probe/gate/{n}"] for n in ("input", "forget", "candidate"))
     np.testing.assert_allclose(c[1:], f[1:] * c[:-1] + i[1:] * cand[1:], rtol=1e-10)
-    np.testing.assert_allclose(out["probe/h"], out["probe/gate/output"] * np.tanh(c),
+    np.testing.assert_allclose(out["lstm/probe/h"], out["lstm/probe/gate/output"] * np.tanh(c),
                                rtol=1e-10)
-    gru = probe_model(_fresh("gru"), np.array([1, 2]), 0)
-    assert {k for k in gru if "gate" in k} == {f"probe/gate/{n}" for n in
+    gru = probe_model(_fresh("gru"), np.array([1, 2]), 0, "gru")
+    assert {k for k in gru if "gate" in k} == {f"gru/probe/gate/{n}" for n in
                                               ("reset", "update", "candidate")}

@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 import srt
 
+from bundle import DEFAULT_BUNDLE, load_bundle, write_bundle
 from lecture.assemble import SceneClip, chapters_from, format_time
 from lecture.cli import main
 from lecture.render import declared_reads, plan_scenes
 from scenes.acts import ACTS
-from scenes.bundle import DEFAULT_BUNDLE, load_bundle, write_bundle
 
 QUICK = Path(__file__).parent / "data" / "quick"
 
