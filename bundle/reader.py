@@ -189,11 +189,17 @@ class Bundle(Mapping):
         return sorted(k for k in self._arrays
                       if any(k == p or k.startswith(p.rstrip("/") + "/") for p in prefixes))
 
-    def view(self, prefixes: Iterable[str]) -> Bundle:
-        """The same bundle limited to ``prefixes``: a scene declares what it reads, so the
-        renderer knows which arrays its picture depends on, and reading anything else fails."""
-        keys = self.keys_under(prefixes)
-        return Bundle(self.root, self.manifest, {k: self._arrays[k] for k in keys})
+    def view(self, reads: Iterable[str]) -> Bundle:
+        """The same bundle limited to ``reads``: array keys or key prefixes, and manifest
+        fields as ``"config/<field>"`` or ``"generator/<field>"``. A scene declares what it
+        reads, so the renderer knows what its picture depends on, and reading anything else
+        fails."""
+        arrays, fields = _split_reads(reads)
+        manifest = {**self.manifest, **{
+            part: {k: v for k, v in self.manifest[part].items() if k in names}
+            for part, names in fields.items()}}
+        keys = self.keys_under(arrays)
+        return Bundle(self.root, manifest, {k: self._arrays[k] for k in keys})
 
     def digest(self, keys: Iterable[str] | None = None) -> str:
         """One checksum over the given keys' checksums (all keys when None)."""
@@ -202,6 +208,32 @@ class Bundle(Mapping):
         for key in sorted(keys if keys is not None else listed):
             h.update(f"{key}={listed[key]['sha256']};".encode())
         return h.hexdigest()
+
+    def reads_digest(self, reads: Iterable[str]) -> str:
+        """One checksum over everything a reader of ``reads`` depends on: the arrays under
+        them, the manifest fields they name, and the vocabulary."""
+        arrays, _ = _split_reads(reads)
+        seen = self.view(reads).manifest
+        declared = {part: seen[part] for part in MANIFEST_READS}
+        h = hashlib.sha256(self.digest(self.keys_under(arrays)).encode())
+        h.update(json.dumps([declared, self.manifest["vocab"]], sort_keys=True).encode())
+        return h.hexdigest()
+
+
+# Manifest parts a scene may declare in its reads, field by field.
+MANIFEST_READS = ("config", "generator")
+
+
+def _split_reads(reads: Iterable[str]) -> tuple[list[str], dict[str, set[str]]]:
+    """Array prefixes, and the manifest fields named as ``"config/<field>"``."""
+    arrays, fields = [], {part: set() for part in MANIFEST_READS}
+    for read in reads:
+        part, _, name = read.partition("/")
+        if part in fields:
+            fields[part].add(name)
+        else:
+            arrays.append(read)
+    return arrays, fields
 
 
 def load_bundle(root: os.PathLike | str) -> Bundle:

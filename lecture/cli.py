@@ -17,9 +17,8 @@ from bundle import DEFAULT_BUNDLE, BundleError, load_bundle
 from lecture.assemble import AssemblyError
 from lecture.render import QUALITIES, RenderError
 from scenes.acts import ACTS
-
-VOICES = ("flite", "espeak", "none")  # scenes.narration.VOICES, without importing Manim
-
+from scenes.findings import gradient_ratio
+from scenes.voices import DEFAULT_VOICE, VOICES
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -86,12 +85,28 @@ def build_parser() -> argparse.ArgumentParser:
                        help="bundle directory (default: %(default)s)")
         p.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
                        help="output directory (default: ./out)")
-        p.add_argument("--voice", choices=list(VOICES), default="flite",
+        p.add_argument("--voice", choices=list(VOICES), default=DEFAULT_VOICE,
                        help="narration voice: flite (default), espeak, or none for a silent "
                        "track timed at 150 words a minute")
         p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="scenes rendered at once (default: all cores, %(default)s)")
         p.set_defaults(func=cmd_render if name == "render" else cmd_build)
+
+    p = sub.add_parser("script", help="print what the narrator says, without rendering",
+                       description="Run every act on a bundle without rendering (each "
+                       "animation jumps to its end, no frame is drawn) and print its "
+                       "narration, block by block: a few seconds per act. The layout checks "
+                       "run too; a text that leaves the frame or overlaps another is an "
+                       "error.")
+    p.add_argument("--data", type=Path, default=DEFAULT_BUNDLE, metavar="DIR",
+                   help="bundle directory (default: %(default)s)")
+    p.add_argument("--only", metavar="SCENE,...",
+                   help=f"only these acts (names: {', '.join(a.name for a in ACTS)})")
+    p.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
+                   help="where the LaTeX and voice caches live (default: ./out)")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object, act name to its list of narration blocks")
+    p.set_defaults(func=cmd_script)
 
     p = sub.add_parser("check", help="validate a bundle and summarise it",
                        description="Validate a bundle against schema_version 1 and print its "
@@ -130,7 +145,7 @@ def cmd_render(args) -> int:
     from lecture.build import render
 
     _check_jobs(args.jobs)
-    only = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
+    only = _names(args.only)
     render(data=args.data, out=args.out, quality=args.quality, voice=args.voice,
            jobs=args.jobs, only=only, console=err)
     return 0
@@ -155,6 +170,34 @@ def cmd_build(args) -> int:
 # ------------------------------------------------------------------------------ check
 
 
+def cmd_script(args) -> int:
+    import json
+
+    from lecture.render import select_acts
+    from scenes.dry_run import preview_act
+
+    acts = select_acts(_names(args.only))
+    load_bundle(args.data)  # one clear line for a bad bundle, before any act runs
+    media = args.out / ".media" / "script"
+    media.mkdir(parents=True, exist_ok=True)
+    said = {}
+    for act in acts:
+        transcript = preview_act(act, args.data, media)
+        said[act.name] = transcript.narration
+        if not args.json:
+            out.print(f"== {act.number:02d} {act.title} ({transcript.duration:.0f} s without "
+                      "a voice)", markup=False)
+            for text in transcript.narration:
+                out.print(f"  {text}", markup=False)
+    if args.json:
+        out.print(json.dumps(said, indent=1, ensure_ascii=False), markup=False)
+    return 0
+
+
+def _names(only: str | None) -> list[str] | None:
+    return [n.strip() for n in only.split(",") if n.strip()] if only else None
+
+
 def cmd_check(args) -> int:
     summarise(args.bundle)
     return 0
@@ -172,7 +215,7 @@ def summarise(root: Path) -> None:
     for prefix in prefixes:
         acc = bundle[f"{prefix}/train/accuracy"][-1]
         norms = bundle[f"{prefix}/grad/h_norm"][-1]
-        ratio = norms[0] / norms[-1] if norms[-1] else float("nan")
+        ratio = gradient_ratio(norms)
         out.print(f"  {prefix:<14}{acc:>9.3f}  {ratio:>22.3g}")
 
 

@@ -2,16 +2,16 @@
 already up to date.
 
 A scene's output is reused when none of its inputs changed: its module, the shared scene
-code (theme, mobjects, narration...), the bundle arrays it declares in ``reads``, the quality
-and the voice. Outputs land in ``OUT/scenes/`` through a temporary name, and a scene's
-``.json`` record is written last, so a failed or interrupted render never passes for done.
+code (theme, mobjects, findings, the base scene...) and the bundle package, what its act
+record says it reads from the bundle, the quality and the voice. Planning reads the act
+records and the bundle's checksums only: it imports no Manim. Outputs land in
+``OUT/scenes/`` through a temporary name, and a scene's ``.json`` record is written last, so
+a failed or interrupted render never passes for done.
 """
 
 from __future__ import annotations
 
-import ast
 import hashlib
-import importlib
 import json
 import os
 import re
@@ -36,8 +36,10 @@ from scenes.acts import ACTS, THUMBNAIL, Act
 
 __all__ = ["QUALITIES", "RenderError", "SceneResult", "plan_scenes", "render_scenes"]
 
-SCENES_DIR = Path(__file__).resolve().parents[1] / "scenes"
+ROOT = Path(__file__).resolve().parents[1]
+SCENES_DIR = ROOT / "scenes"
 ACTS_DIR = SCENES_DIR / "acts"
+BUNDLE_DIR = ROOT / "bundle"
 
 
 @dataclass(frozen=True)
@@ -80,38 +82,20 @@ class SceneResult:
     error: str = ""
 
 
-def declared_reads(module: str, scene: str) -> tuple[str, ...]:
-    """The ``reads`` class attribute of ``scene``. A literal tuple is read from the source,
-    without importing Manim, so planning a build stays fast; anything else is computed by
-    importing the act's module."""
-    tree = ast.parse((ACTS_DIR / f"{module}.py").read_text())
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name == scene:
-            for stmt in node.body:
-                if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
-                        and getattr(stmt.targets[0], "id", None) == "reads"):
-                    try:
-                        return tuple(ast.literal_eval(stmt.value))
-                    except ValueError:
-                        cls = getattr(importlib.import_module(f"scenes.acts.{module}"), scene)
-                        return tuple(cls.reads)
-            return ()
-    raise RenderError(f"scenes/acts/{module}.py has no scene class {scene}")
-
-
 def shared_code_digest() -> str:
-    """Every scene module that is not an act: a change here re-renders every scene."""
+    """Every scene module that is not an act, and the bundle package that reads the data:
+    a change here re-renders every scene."""
     h = hashlib.sha256()
-    for path in sorted([*SCENES_DIR.glob("*.py"), ACTS_DIR / "__init__.py"]):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted([*SCENES_DIR.glob("*.py"), ACTS_DIR / "__init__.py",
+                        *BUNDLE_DIR.glob("*.py")]):
+        h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 
 def scene_key(act: Act, bundle: Bundle, quality: str, voice: str, shared: str) -> str:
     h = hashlib.sha256()
-    reads = declared_reads(act.module, act.scene)
     for part in (act.module, act.scene, (ACTS_DIR / f"{act.module}.py").read_text(), shared,
-                 bundle.digest(bundle.keys_under(reads)), quality, voice, version("manim"),
+                 bundle.reads_digest(act.reads), quality, voice, version("manim"),
                  version("manim-voiceover"), ENCODER_OPTIONS):
         h.update(str(part).encode() + b"\0")
     return h.hexdigest()[:20]

@@ -15,6 +15,7 @@ from torch import nn
 
 from bundle.contract import (
     ACTIVATIONS,
+    GATE_NAMES,
     activation_key,
     feedforward_key,
     gate_key,
@@ -22,7 +23,7 @@ from bundle.contract import (
     probe_key,
 )
 
-from .recurrent import GATES, RecurrentClassifier, unroll
+from .recurrent import RecurrentClassifier, unroll
 
 __all__ = ["activation_curves", "feedforward_step", "probe_model", "scalar_factors"]
 
@@ -116,6 +117,6 @@ def probe_model(model: RecurrentClassifier, tokens: np.ndarray, target: int,
     if trace.c:
         out[probe_key(prefix, "c")] = stack(trace.c)
         out[grad_key(prefix, "c")] = norms(trace.c)
-    for name in GATES.get(model.kind, ()):
+    for name in GATE_NAMES.get(model.kind, ()):
         out[gate_key(prefix, name)] = stack(trace.gates[name])
     return out

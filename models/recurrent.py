@@ -18,8 +18,6 @@ from torch import Tensor, nn
 from bundle.contract import GATE_NAMES, MODEL_KINDS
 
 __all__ = [
-    "KINDS",
-    "GATES",
     "RecurrentClassifier",
     "SigmoidRNN",
     "Trace",
@@ -27,9 +25,6 @@ __all__ = [
     "unroll",
 ]
 
-# The kinds and gate names are the bundle contract's: the probes write gates by these names.
-KINDS = MODEL_KINDS
-GATES = GATE_NAMES
 NONLINEARITY = {"rnn_tanh": torch.tanh, "rnn_sigmoid": torch.sigmoid, "rnn_relu": torch.relu,
                 "irnn": torch.relu}
 
@@ -67,7 +62,7 @@ def _core(kind: str, input_size: int, hidden_size: int) -> nn.Module:
         return nn.LSTM(input_size, hidden_size, batch_first=True)
     if kind == "gru":
         return nn.GRU(input_size, hidden_size, batch_first=True)
-    raise ValueError(f"unknown model kind {kind!r}; choose one of {', '.join(KINDS)}")
+    raise ValueError(f"unknown model kind {kind!r}; choose one of {', '.join(MODEL_KINDS)}")
 
 
 class RecurrentClassifier(nn.Module):
@@ -89,7 +84,7 @@ class RecurrentClassifier(nn.Module):
 
 def build_model(kind: str, vocab_size: int, num_classes: int, hidden_size: int,
                 forget_bias: float = 0.0) -> RecurrentClassifier:
-    """The one factory for every kind in :data:`KINDS`.
+    """The one factory for every kind in :data:`MODEL_KINDS`.
 
     ``irnn`` is a ReLU RNN whose recurrent matrix starts as the identity with zero biases
     (Le, Jaitly & Hinton 2015). ``forget_bias`` is the LSTM's total forget-gate bias, or the
@@ -139,7 +134,7 @@ def unroll(core: nn.Module, kind: str, x: Tensor, *, retain_grad: bool = False,
     h = x.new_zeros(batch, hidden)
     c = x.new_zeros(batch, hidden)
     offsets = offsets or {}
-    trace = Trace(h=[], gates={name: [] for name in GATES.get(kind, ())})
+    trace = Trace(h=[], gates={name: [] for name in GATE_NAMES.get(kind, ())})
 
     def keep(name: str, t: int, value: Tensor) -> Tensor:
         if name in offsets:
@@ -169,6 +164,6 @@ def unroll(core: nn.Module, kind: str, x: Tensor, *, retain_grad: bool = False,
         else:
             h = keep("h", t, NONLINEARITY[kind](gi + gh))
             values = ()
-        for name, value in zip(GATES.get(kind, ()), values, strict=True):
+        for name, value in zip(GATE_NAMES.get(kind, ()), values, strict=True):
             trace.gates[name].append(value)
     return trace

@@ -1,8 +1,8 @@
 """Layout checks: no text leaves the frame, no text overlaps other text.
 
-:class:`~scenes.narration.LectureScene` runs :func:`layout_problems` on what is on screen at
-the end of every section. With ``LECTURE_LAYOUT=strict`` (the tests) a problem stops the
-render; otherwise it is logged as a warning.
+:class:`~scenes.lecture_scene.LectureScene` runs :func:`layout_problems` on what is on
+screen at the end of every animation. With ``LECTURE_LAYOUT=strict`` (the tests) a problem
+stops the render; otherwise it is logged as a warning.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from manim import DL, UR, DecimalNumber, Mobject, SingleStringMathTex, Text, config
 from manim.mobject.text.text_mobject import MarkupText, Paragraph
 
-__all__ = ["LayoutError", "layout_problems", "text_mobjects"]
+__all__ = ["LayoutError", "layout_problems", "text_mobjects", "text_of"]
 
 TEXT_TYPES = (Text, MarkupText, Paragraph, SingleStringMathTex, DecimalNumber)
 TOLERANCE = 0.02  # scene units; boxes may touch
@@ -48,11 +48,17 @@ def text_mobjects(mobjects: Iterable[Mobject]) -> list[Mobject]:
     return found
 
 
-def describe(m: Mobject) -> str:
+def text_of(m: Mobject) -> str | None:
+    """What a text mobject says: a Text's string, a MathTex's LaTeX, a number's value."""
     text = getattr(m, "original_text", None) or getattr(m, "tex_string", None)
     if text is None and isinstance(m, DecimalNumber):
         text = f"{m.get_value():g}"
-    return repr(str(text)[:40]) if text is not None else type(m).__name__
+    return None if text is None else str(text)
+
+
+def describe(m: Mobject) -> str:
+    text = text_of(m)
+    return repr(text[:40]) if text is not None else type(m).__name__
 
 
 def layout_problems(mobjects: Iterable[Mobject]) -> list[str]:

@@ -1,7 +1,13 @@
-"""Reusable mobjects: every act draws its RNNs, LSTMs, gradients and equations from here.
+"""Reusable mobjects: every act draws its RNNs, LSTMs, gradients and charts from here.
 
-Factories are ``get_*`` and take arrays and plain values, never paths, bundles or models.
-Animations are returned, not played: the scene decides when.
+Two kinds, one convention each:
+- a composite drawing is a class whose parts have names, set when it is built (a chain's
+  ``cells``, a chart's ``bars``; the LSTM cell, with many parts, keeps them in ``parts``):
+  scenes never reach into a drawing by position;
+- a ``get_*`` factory returns a simple group indexed by the data (bar ``t`` for time step
+  ``t``, ``heatmap[r][c]``) or a single mobject.
+Both take arrays and plain values, never paths, bundles or models. Animations are returned,
+not played: the scene decides when.
 """
 
 from __future__ import annotations
@@ -15,10 +21,14 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Animation,
     Arrow,
     Axes,
+    Create,
     CurvedArrow,
     Dot,
+    FadeIn,
+    GrowArrow,
     Line,
     MathTex,
     Rectangle,
@@ -30,45 +40,30 @@ from manim import (
     config,
 )
 
+from .numbers import log_fraction
 from .theme import FONTS, LAYOUT, PALETTE, SIZES, grad_to_color, signed_to_color
 
 __all__ = [
     "ExponentAxes",
+    "ExponentChart",
+    "GradientChart",
+    "LoopArrow",
     "LstmCell",
+    "RnnCell",
     "UnrolledChain",
     "fit_width",
     "get_backward_arrows",
     "get_bullets",
     "get_caption",
     "get_chapter_card",
-    "get_equation",
-    "get_exponent_axes",
     "get_gradient_bars",
-    "get_gradient_chart",
     "get_heading",
     "get_heatmap",
-    "get_loop_arrow",
-    "get_lstm_cell",
     "get_polyline",
-    "get_rnn_cell",
     "get_text",
-    "get_unrolled_chain",
     "get_vector",
     "get_words",
 ]
-
-# Symbols that keep one colour in every equation of the lecture.
-EQUATION_COLORS = {
-    "W_h": PALETTE.weight_h,
-    "W_x": PALETTE.weight_x,
-    "W_y": PALETTE.weight_y,
-    "f_t": PALETTE.forget_gate,
-    "i_t": PALETTE.input_gate,
-    "o_t": PALETTE.output_gate,
-    "C_t": PALETTE.cell_state,
-    "C_{t-1}": PALETTE.cell_state,
-    "\\tilde{C}_t": PALETTE.candidate,
-}
 
 
 def safe_width() -> float:
@@ -105,12 +100,6 @@ def get_bullets(lines: Sequence[str], size: float = SIZES.body, width: float | N
     return fit_width(items, width)
 
 
-def get_equation(*tex: str, size: float = SIZES.equation, colors: dict | None = None) -> MathTex:
-    """LaTeX, with the lecture's fixed colours for W_h, W_x, gates and the cell state."""
-    return fit_width(MathTex(*tex, font_size=size, color=PALETTE.text,
-                             tex_to_color_map=colors if colors is not None else {}))
-
-
 def get_words(words: Sequence[str], size: float = SIZES.label, color: str = PALETTE.text,
               buff: float = 0.18) -> VGroup:
     """A sentence as separate word mobjects in a row, so each word can be pointed at."""
@@ -122,26 +111,33 @@ def get_words(words: Sequence[str], size: float = SIZES.label, color: str = PALE
 # ------------------------------------------------------------------------------ RNN
 
 
-def get_rnn_cell(label: str = "h", size: float = LAYOUT.cell_size,
-                 color: str = PALETTE.forward) -> VGroup:
-    """A recurrent cell: a rounded box with its label. ``cell[0]`` is the box."""
-    box = RoundedRectangle(corner_radius=0.12, width=size, height=size, color=color,
-                           stroke_width=3, fill_color=PALETTE.panel, fill_opacity=1)
-    text = MathTex(label, font_size=SIZES.label * 1.3, color=PALETTE.text)
-    text.scale_to_fit_height(min(text.height, size * 0.45)).move_to(box)
-    return VGroup(box, text)
+class RnnCell(VGroup):
+    """A recurrent cell: a rounded ``box`` with its ``symbol`` (``h_t``)."""
+
+    def __init__(self, symbol: str = "h", size: float = LAYOUT.cell_size,
+                 color: str = PALETTE.forward):
+        super().__init__()
+        self.box = RoundedRectangle(corner_radius=0.12, width=size, height=size, color=color,
+                                    stroke_width=3, fill_color=PALETTE.panel, fill_opacity=1)
+        self.symbol = MathTex(symbol, font_size=SIZES.label * 1.3, color=PALETTE.text)
+        self.symbol.scale_to_fit_height(min(self.symbol.height, size * 0.45)).move_to(self.box)
+        self.add(self.box, self.symbol)
 
 
-def get_loop_arrow(cell: VGroup, label: str = "W_h") -> VGroup:
-    """The folded RNN's loop, drawn outside the box: out of its right side, over the top
-    right corner and back in through its top. ``loop[0]`` is the arrow, ``loop[1]`` its
-    weight label."""
-    box = cell[0]
-    arrow = CurvedArrow(box.get_right() + UP * 0.2 * box.height,
-                        box.get_top() + RIGHT * 0.2 * box.width, angle=3 * math.pi / 2,
-                        color=PALETTE.weight_h, stroke_width=4, tip_length=0.18)
-    text = MathTex(label, font_size=SIZES.label, color=PALETTE.weight_h)
-    return VGroup(arrow, text.next_to(arrow, UP + RIGHT, buff=0.05))
+class LoopArrow(VGroup):
+    """The folded RNN's loop, drawn outside a cell's box: out of its right side, over the
+    top right corner and back in through its top. Parts: ``arrow`` and its weight
+    ``symbol``."""
+
+    def __init__(self, cell: RnnCell, symbol: str = "W_h"):
+        super().__init__()
+        box = cell.box
+        self.arrow = CurvedArrow(box.get_right() + UP * 0.2 * box.height,
+                                 box.get_top() + RIGHT * 0.2 * box.width, angle=3 * math.pi / 2,
+                                 color=PALETTE.weight_h, stroke_width=4, tip_length=0.18)
+        self.symbol = MathTex(symbol, font_size=SIZES.label, color=PALETTE.weight_h)
+        self.symbol.next_to(self.arrow, UP + RIGHT, buff=0.05)
+        self.add(self.arrow, self.symbol)
 
 
 class UnrolledChain(VGroup):
@@ -157,10 +153,10 @@ class UnrolledChain(VGroup):
                  input_weight_label: str | None = None, width: float | None = None):
         super().__init__()
         cell_labels = cell_labels or [f"h_{{{t + 1}}}" for t in range(steps)]
-        self.cells = VGroup(*(get_rnn_cell(label, size) for label in cell_labels))
+        self.cells = VGroup(*(RnnCell(label, size) for label in cell_labels))
         self.cells.arrange(RIGHT, buff=gap)
         self.links = VGroup(*(
-            Arrow(a[0].get_right(), b[0].get_left(), buff=0.04, color=PALETTE.weight_h,
+            Arrow(a.box.get_right(), b.box.get_left(), buff=0.04, color=PALETTE.weight_h,
                   stroke_width=4, max_tip_length_to_length_ratio=0.35)
             for a, b in zip(self.cells[:-1], self.cells[1:], strict=True)))
         self.link_labels = VGroup()
@@ -169,7 +165,7 @@ class UnrolledChain(VGroup):
                 MathTex(weight_label, font_size=SIZES.small, color=PALETTE.weight_h)
                 .next_to(link, UP, buff=0.06) for link in self.links))
         self.inputs = VGroup(*(
-            Arrow(cell[0].get_bottom() + DOWN * 0.7, cell[0].get_bottom(), buff=0.03,
+            Arrow(cell.box.get_bottom() + DOWN * 0.7, cell.box.get_bottom(), buff=0.03,
                   color=PALETTE.weight_x, stroke_width=3, max_tip_length_to_length_ratio=0.3)
             for cell in self.cells))
         self.input_labels = VGroup()
@@ -187,10 +183,6 @@ class UnrolledChain(VGroup):
         fit_width(self, width)
 
 
-def get_unrolled_chain(steps: int, **kwargs) -> UnrolledChain:
-    return UnrolledChain(steps, **kwargs)
-
-
 def get_backward_arrows(chain: UnrolledChain, scales: Sequence[float] | None = None,
                         color: str = PALETTE.gradient, angle: float = 0.0,
                         offset: float = 0.28) -> VGroup:
@@ -202,12 +194,12 @@ def get_backward_arrows(chain: UnrolledChain, scales: Sequence[float] | None = N
     arrows = VGroup()
     for a, b, scale in zip(chain.cells[:-1], chain.cells[1:], scales, strict=True):
         if angle:
-            arrows.add(CurvedArrow(b[0].get_bottom() + DOWN * offset,
-                                   a[0].get_bottom() + DOWN * offset, angle=angle,
+            arrows.add(CurvedArrow(b.box.get_bottom() + DOWN * offset,
+                                   a.box.get_bottom() + DOWN * offset, angle=angle,
                                    color=color, stroke_width=float(np.clip(4 * scale, 0.75, 16)),
                                    tip_length=0.18))
         else:
-            arrows.add(Arrow(b[0].get_left() + DOWN * offset, a[0].get_right() + DOWN * offset,
+            arrows.add(Arrow(b.box.get_left() + DOWN * offset, a.box.get_right() + DOWN * offset,
                              buff=0.06, color=color,
                              stroke_width=float(np.clip(5 * scale, 0.75, 16)), tip_length=0.25,
                              max_stroke_width_to_length_ratio=50,
@@ -238,12 +230,11 @@ def get_gradient_bars(norms: Sequence[float], low: float, high: float, width: fl
     small value, so the picture never hides them. ``bars[t]`` is step t's bar.
     """
     norms = np.asarray(norms, dtype=float)
-    span = math.log10(high) - math.log10(low)
     step = width / len(norms)
     bars = VGroup()
     for t, norm in enumerate(norms):
         if norm > 0:
-            frac = min(max((math.log10(norm) - math.log10(low)) / span, 0.0), 1.0)
+            frac = log_fraction(norm, low, high)
             bar = Rectangle(width=step * bar_fill, height=max(frac * height, 0.02),
                             stroke_width=0, fill_color=grad_to_color(norm, low, high),
                             fill_opacity=1)
@@ -255,29 +246,30 @@ def get_gradient_bars(norms: Sequence[float], low: float, high: float, width: fl
     return bars
 
 
-def get_gradient_chart(norms: Sequence[float], low: float, high: float, width: float = 10.0,
-                       height: float = 2.5, label_every: int | None = None) -> VGroup:
-    """Gradient bars with a log10 axis on the left, ticks at each power of ten.
+class GradientChart(VGroup):
+    """Gradient bars with a log10 ``axis`` on the left, ticks at each power of ten.
 
-    ``chart.bars`` are the bars (see :func:`get_gradient_bars`), ``chart.axis`` the axis
-    with its labels. ``low`` and ``high`` are rounded out to powers of ten.
-    """
-    lo, hi = math.floor(math.log10(low)), math.ceil(math.log10(high))
-    bars = get_gradient_bars(norms, 10.0**lo, 10.0**hi, width, height)
-    x = -width / 2 - 0.15
-    axis = VGroup(Line([x, -height / 2, 0], [x, height / 2, 0], color=PALETTE.muted,
-                       stroke_width=2))
-    decades = hi - lo
-    every = label_every or max(1, math.ceil(decades / 5))
-    for k in range(lo, hi + 1):
-        y = -height / 2 + height * (k - lo) / decades
-        axis.add(Line([x - 0.08, y, 0], [x, y, 0], color=PALETTE.muted, stroke_width=2))
-        if (hi - k) % every == 0:
-            axis.add(MathTex(f"10^{{{k}}}", font_size=SIZES.small, color=PALETTE.muted)
-                     .next_to([x - 0.08, y, 0], LEFT, buff=0.08))
-    chart = VGroup(axis, bars)
-    chart.bars, chart.axis = bars, axis
-    return chart
+    ``bars[t]`` is step t's bar (see :func:`get_gradient_bars`). ``low`` and ``high`` are
+    rounded out to powers of ten."""
+
+    def __init__(self, norms: Sequence[float], low: float, high: float, width: float = 10.0,
+                 height: float = 2.5, label_every: int | None = None):
+        super().__init__()
+        lo, hi = math.floor(math.log10(low)), math.ceil(math.log10(high))
+        self.bars = get_gradient_bars(norms, 10.0**lo, 10.0**hi, width, height)
+        x = -width / 2 - 0.15
+        self.axis = VGroup(Line([x, -height / 2, 0], [x, height / 2, 0], color=PALETTE.muted,
+                                stroke_width=2))
+        decades = hi - lo
+        every = label_every or max(1, math.ceil(decades / 5))
+        for k in range(lo, hi + 1):
+            y = -height / 2 + height * (k - lo) / decades
+            self.axis.add(Line([x - 0.08, y, 0], [x, y, 0], color=PALETTE.muted,
+                               stroke_width=2))
+            if (hi - k) % every == 0:
+                self.axis.add(MathTex(f"10^{{{k}}}", font_size=SIZES.small, color=PALETTE.muted)
+                              .next_to([x - 0.08, y, 0], LEFT, buff=0.08))
+        self.add(self.axis, self.bars)
 
 
 def get_chapter_card(number: int, total: int, title: str) -> VGroup:
@@ -315,20 +307,20 @@ class ExponentAxes(Axes):
         return self.c2p(x, math.log10(value) - self.lo)
 
 
-def get_exponent_axes(steps: int, lo: int, hi: int, every: int = 1, width: float = 9.0,
-                      height: float = 4.5, x_label: str | None = None,
-                      y_label: str | None = None) -> VGroup:
-    """:class:`ExponentAxes` (``chart.axes``) with optional axis names, below and to the
-    left. ``lo``, ``hi`` and ``every`` as :func:`scenes.numbers.exponent_range` gives them."""
-    axes = ExponentAxes(steps, lo, hi, every, width, height)
-    chart = VGroup(axes)
-    if x_label:
-        chart.add(get_caption(x_label, SIZES.small).next_to(axes, DOWN, buff=0.15))
-    if y_label:
-        chart.add(get_caption(y_label, SIZES.small).rotate(math.pi / 2)
-                  .next_to(axes, LEFT, buff=0.15))
-    chart.axes = axes
-    return chart
+class ExponentChart(VGroup):
+    """:class:`ExponentAxes` (``axes``) with optional axis names, below and to the left.
+    ``lo``, ``hi`` and ``every`` as :func:`scenes.numbers.exponent_range` gives them."""
+
+    def __init__(self, steps: int, lo: int, hi: int, every: int = 1, width: float = 9.0,
+                 height: float = 4.5, x_label: str | None = None, y_label: str | None = None):
+        super().__init__()
+        self.axes = ExponentAxes(steps, lo, hi, every, width, height)
+        self.add(self.axes)
+        if x_label:
+            self.add(get_caption(x_label, SIZES.small).next_to(self.axes, DOWN, buff=0.15))
+        if y_label:
+            self.add(get_caption(y_label, SIZES.small).rotate(math.pi / 2)
+                     .next_to(self.axes, LEFT, buff=0.15))
 
 
 def get_polyline(axes: Axes, xs: Sequence[float], ys: Sequence[float], color: str,
@@ -354,92 +346,128 @@ def get_heatmap(matrix, cell: float = 0.12, scale: float | None = None) -> VGrou
 
 class LstmCell(VGroup):
     """An LSTM cell in the familiar layout: the cell-state line across the top, the gates
-    below it. Parts: ``body``, ``cell_line`` (C_{t-1} -> C_t), ``hidden_line``,
-    ``forget``, ``input``, ``candidate``, ``output`` (gate boxes), ``times_f``, ``plus``,
-    ``times_i``, ``times_o``, ``tanh_c``, and ``labels``."""
+    below it. Its parts, by name in ``parts``:
+
+    - ``body``; ``cell_line`` (C_{t-1} -> C_t, an arrow); ``hidden_line`` (h_{t-1} in);
+    - the gates ``forget_gate``, ``input_gate``, ``candidate_gate``, ``output_gate``;
+    - the operations ``times_f``, ``plus``, ``times_i``, ``times_o``, ``tanh_c``;
+    - the wires ``bus`` (h_{t-1} and x_t), ``to_forget``, ``to_input``, ``to_candidate``,
+      ``to_output``, ``forget_to_times``, ``input_up``, ``input_to_times``,
+      ``candidate_up``, ``candidate_to_times``, ``times_i_to_plus``, ``output_to_times``,
+      ``cell_to_tanh``, ``tanh_to_times``, ``to_h`` (h_t out);
+    - the labels ``label_c_prev``, ``label_c``, ``label_h_prev``, ``label_h``, ``label_x``,
+      ``label_f``, ``label_i``, ``label_candidate``, ``label_o``.
+
+    :meth:`reveal` returns the animations that draw named parts in."""
+
+    GATES = ("forget_gate", "input_gate", "candidate_gate", "output_gate")
 
     def __init__(self, width: float = 7.0, height: float = 3.6):
         super().__init__()
         w, h = width, height
-        self.body = RoundedRectangle(corner_radius=0.25, width=w, height=h,
-                                     color=PALETTE.muted, stroke_width=2,
-                                     fill_color=PALETTE.panel, fill_opacity=1)
+        parts: dict[str, VMobject] = {}
+        parts["body"] = RoundedRectangle(corner_radius=0.25, width=w, height=h,
+                                         color=PALETTE.muted, stroke_width=2,
+                                         fill_color=PALETTE.panel, fill_opacity=1)
         top, bottom = h / 2 - 0.55, -h / 2 + 0.5
         left, right = -w / 2, w / 2
-        self.cell_line = Arrow([left - 0.8, top, 0], [right + 0.8, top, 0], buff=0,
-                               color=PALETTE.cell_state, stroke_width=7,
-                               max_tip_length_to_length_ratio=0.04)
-        self.hidden_line = Line([left - 0.8, bottom, 0], [left + 0.6, bottom, 0],
-                                color=PALETTE.forward, stroke_width=4)
+        parts["cell_line"] = Arrow([left - 0.8, top, 0], [right + 0.8, top, 0], buff=0,
+                                   color=PALETTE.cell_state, stroke_width=7,
+                                   max_tip_length_to_length_ratio=0.04)
+        parts["hidden_line"] = Line([left - 0.8, bottom, 0], [left + 0.6, bottom, 0],
+                                    color=PALETTE.forward, stroke_width=4)
         xs = np.linspace(left + 1.0, right - 1.3, 4)
         gate_y = bottom + 0.75
-        gates = []
-        for x, symbol, color in zip(xs, (r"\sigma", r"\sigma", r"\tanh", r"\sigma"),
-                                    (PALETTE.forget_gate, PALETTE.input_gate,
-                                     PALETTE.candidate, PALETTE.output_gate), strict=True):
+        colors = (PALETTE.forget_gate, PALETTE.input_gate, PALETTE.candidate,
+                  PALETTE.output_gate)
+        for name, x, symbol, color in zip(self.GATES, xs, (r"\sigma", r"\sigma", r"\tanh",
+                                                           r"\sigma"), colors, strict=True):
             box = RoundedRectangle(corner_radius=0.08, width=0.8, height=0.5, color=color,
                                    stroke_width=3, fill_color=PALETTE.background,
                                    fill_opacity=1).move_to([x, gate_y, 0])
-            gates.append(VGroup(box, MathTex(symbol, font_size=SIZES.label,
-                                             color=color).move_to(box)))
-        self.forget, self.input, self.candidate, self.output = gates
+            parts[name] = VGroup(box, MathTex(symbol, font_size=SIZES.label,
+                                              color=color).move_to(box))
 
         def node(symbol, point, color=PALETTE.text):
             circle = Dot(point, radius=0.2, color=PALETTE.background).set_stroke(color, 3)
             return VGroup(circle, MathTex(symbol, font_size=SIZES.label, color=color)
                           .move_to(point))
 
-        self.times_f = node(r"\times", [xs[0], top, 0], PALETTE.forget_gate)
         mid = (xs[1] + xs[2]) / 2
-        self.plus = node("+", [mid, top, 0], PALETTE.input_gate)
-        self.times_i = node(r"\times", [mid, gate_y + 0.75, 0], PALETTE.input_gate)
-        self.times_o = node(r"\times", [xs[3] + 0.9, bottom + 0.2, 0], PALETTE.output_gate)
-        self.tanh_c = VGroup(
-            RoundedRectangle(corner_radius=0.08, width=0.8, height=0.45,
-                             color=PALETTE.cell_state, stroke_width=2,
-                             fill_color=PALETTE.background, fill_opacity=1),
-            MathTex(r"\tanh", font_size=SIZES.small, color=PALETTE.cell_state),
-        ).move_to([xs[3] + 0.9, top - 0.85, 0])
-        self.tanh_c[1].move_to(self.tanh_c[0])
+        parts["times_f"] = node(r"\times", [xs[0], top, 0], PALETTE.forget_gate)
+        parts["plus"] = node("+", [mid, top, 0], PALETTE.input_gate)
+        parts["times_i"] = node(r"\times", [mid, gate_y + 0.75, 0], PALETTE.input_gate)
+        parts["times_o"] = node(r"\times", [xs[3] + 0.9, bottom + 0.2, 0], PALETTE.output_gate)
+        box = RoundedRectangle(corner_radius=0.08, width=0.8, height=0.45,
+                               color=PALETTE.cell_state, stroke_width=2,
+                               fill_color=PALETTE.background, fill_opacity=1)
+        box.move_to([xs[3] + 0.9, top - 0.85, 0])
+        parts["tanh_c"] = VGroup(box, MathTex(r"\tanh", font_size=SIZES.small,
+                                              color=PALETTE.cell_state).move_to(box))
+
+        def edge(part: str, side) -> np.ndarray:  # a point on a gate's or node's outline
+            return parts[part][0].get_critical_point(side)
+
         wire = dict(color=PALETTE.muted, stroke_width=2.5)
-        bus_y = bottom
-        self.wires = VGroup(
-            Line([left + 0.6, bus_y, 0], [xs[3], bus_y, 0], **wire),
-            *(Line([x, bus_y, 0], g[0].get_bottom(), **wire) for x, g in zip(xs, gates,
-                                                                              strict=True)),
-            Line(self.forget[0].get_top(), self.times_f[0].get_bottom(), **wire),
-            Line(self.input[0].get_top(), [xs[1], gate_y + 0.75, 0], **wire),
-            Line([xs[1], gate_y + 0.75, 0], self.times_i[0].get_left(), **wire),
-            Line(self.candidate[0].get_top(), [xs[2], gate_y + 0.75, 0], **wire),
-            Line([xs[2], gate_y + 0.75, 0], self.times_i[0].get_right(), **wire),
-            Line(self.times_i[0].get_top(), self.plus[0].get_bottom(), **wire),
-            Line(self.output[0].get_right(), self.times_o[0].get_left(), **wire),
-            Line([xs[3] + 0.9, top, 0], self.tanh_c[0].get_top(), **wire),
-            Line(self.tanh_c[0].get_bottom(), self.times_o[0].get_top(), **wire),
-            Line(self.times_o[0].get_right(), [right + 0.8, bottom + 0.2, 0],
-                 color=PALETTE.forward, stroke_width=4),
-        )
-        self.labels = VGroup(
-            MathTex("C_{t-1}", font_size=SIZES.label, color=PALETTE.cell_state)
-            .next_to(self.cell_line.get_start(), UP, buff=0.1),
-            MathTex("C_t", font_size=SIZES.label, color=PALETTE.cell_state)
-            .next_to(self.cell_line.get_end(), UP, buff=0.1),
-            MathTex("h_{t-1}", font_size=SIZES.label, color=PALETTE.forward)
-            .next_to(self.hidden_line.get_start(), DOWN, buff=0.1),
-            MathTex("h_t", font_size=SIZES.label, color=PALETTE.forward)
+        ends = {
+            "bus": ([left + 0.6, bottom, 0], [xs[3], bottom, 0]),
+            **{f"to_{name.split('_')[0]}": ([x, bottom, 0], edge(name, DOWN))
+               for x, name in zip(xs, self.GATES, strict=True)},
+            "forget_to_times": (edge("forget_gate", UP), edge("times_f", DOWN)),
+            "input_up": (edge("input_gate", UP), [xs[1], gate_y + 0.75, 0]),
+            "input_to_times": ([xs[1], gate_y + 0.75, 0], edge("times_i", LEFT)),
+            "candidate_up": (edge("candidate_gate", UP), [xs[2], gate_y + 0.75, 0]),
+            "candidate_to_times": ([xs[2], gate_y + 0.75, 0], edge("times_i", RIGHT)),
+            "times_i_to_plus": (edge("times_i", UP), edge("plus", DOWN)),
+            "output_to_times": (edge("output_gate", RIGHT), edge("times_o", LEFT)),
+            "cell_to_tanh": ([xs[3] + 0.9, top, 0], edge("tanh_c", UP)),
+            "tanh_to_times": (edge("tanh_c", DOWN), edge("times_o", UP)),
+        }
+        wires = VGroup()
+        for name, (start, end) in ends.items():
+            parts[name] = Line(start, end, **wire)
+            wires.add(parts[name])
+        parts["to_h"] = Line(edge("times_o", RIGHT), [right + 0.8, bottom + 0.2, 0],
+                             color=PALETTE.forward, stroke_width=4)
+        wires.add(parts["to_h"])
+
+        def label(name: str, tex: str, color: str, size: float = SIZES.label):
+            parts[name] = MathTex(tex, font_size=size, color=color)
+            return parts[name]
+
+        labels = VGroup(
+            label("label_c_prev", "C_{t-1}", PALETTE.cell_state)
+            .next_to(parts["cell_line"].get_start(), UP, buff=0.1),
+            label("label_c", "C_t", PALETTE.cell_state)
+            .next_to(parts["cell_line"].get_end(), UP, buff=0.1),
+            label("label_h_prev", "h_{t-1}", PALETTE.forward)
+            .next_to(parts["hidden_line"].get_start(), DOWN, buff=0.1),
+            label("label_h", "h_t", PALETTE.forward)
             .next_to([right + 0.8, bottom + 0.2, 0], DOWN, buff=0.1),
-            MathTex("x_t", font_size=SIZES.label, color=PALETTE.weight_x)
-            .next_to([left + 0.6, bus_y, 0], DOWN, buff=0.35),
-            *(MathTex(name, font_size=SIZES.small, color=color)
-              .next_to(g, UP, buff=0.06, aligned_edge=LEFT)
-              for name, g, color in zip(
-                  ("f_t", "i_t", r"\tilde{C}_t", "o_t"), gates,
-                  (PALETTE.forget_gate, PALETTE.input_gate, PALETTE.candidate,
-                   PALETTE.output_gate), strict=True)),
+            label("label_x", "x_t", PALETTE.weight_x)
+            .next_to([left + 0.6, bottom, 0], DOWN, buff=0.35),
+            *(label(name, tex, color, SIZES.small).next_to(parts[gate], UP, buff=0.06,
+                                                           aligned_edge=LEFT)
+              for name, tex, gate, color in zip(
+                  ("label_f", "label_i", "label_candidate", "label_o"),
+                  ("f_t", "i_t", r"\tilde{C}_t", "o_t"), self.GATES, colors, strict=True)),
         )
-        self.add(self.body, self.wires, self.cell_line, self.hidden_line, *gates,
-                 self.times_f, self.plus, self.times_i, self.times_o, self.tanh_c, self.labels)
+        self.parts = parts
+        self.add(parts["body"], wires, parts["cell_line"], parts["hidden_line"],
+                 *(parts[name] for name in self.GATES),
+                 *(parts[name] for name in ("times_f", "plus", "times_i", "times_o", "tanh_c")),
+                 labels)
 
-
-def get_lstm_cell(width: float = 7.0, height: float = 3.6) -> LstmCell:
-    return LstmCell(width, height)
+    def reveal(self, *names: str) -> list[Animation]:
+        """Animations that draw the named parts in: arrows grow, wires are drawn, the rest
+        fades in."""
+        animations = []
+        for name in names:
+            part = self.parts[name]
+            if isinstance(part, Arrow):
+                animations.append(GrowArrow(part))
+            elif isinstance(part, Line):
+                animations.append(Create(part))
+            else:
+                animations.append(FadeIn(part))
+        return animations

@@ -20,6 +20,7 @@ import numpy as np
 __all__ = [
     "exponent_range",
     "factor_to_tex",
+    "log_fraction",
     "number_to_tex",
     "number_to_text",
     "number_to_words",
@@ -110,3 +111,15 @@ def exponent_range(values, step_max: int = 6) -> tuple[int, int, int]:
     hi = max(hi, lo + 1)
     every = max(1, int(np.ceil((hi - lo) / step_max)))
     return every * int(np.floor(lo / every)), every * int(np.ceil(hi / every)), every
+
+
+def log_fraction(value: float, low: float, high: float) -> float:
+    """Where ``value`` sits between ``low`` and ``high`` on a log scale, clipped to [0, 1].
+    Zero (an underflowed gradient) and anything not finite sit at 0; a range of one value
+    puts everything at 1."""
+    if not (value > 0 and math.isfinite(value)):
+        return 0.0
+    span = math.log10(high) - math.log10(low)
+    if span <= 0:
+        return 1.0
+    return min(max((math.log10(value) - math.log10(low)) / span, 0.0), 1.0)

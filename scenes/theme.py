@@ -8,15 +8,16 @@ magnitudes use cividis, a colour map built to read the same for deuteranopes.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 from manim import ManimColor, interpolate_color
 
+from .numbers import log_fraction
+
 __all__ = [
-    "FONTS", "LAYOUT", "PALETTE", "SIZES", "TIMING", "grad_to_color", "signed_to_color",
-    "value_to_color",
+    "FONTS", "LAYOUT", "PALETTE", "SIZES", "SYMBOL_COLORS", "TIMING", "grad_to_color",
+    "signed_to_color", "value_to_color",
 ]
 
 
@@ -99,6 +100,20 @@ class Timing:
 
 PALETTE, FONTS, SIZES, LAYOUT, TIMING = Palette(), Fonts(), Sizes(), Layout(), Timing()
 
+# LaTeX symbols that keep one colour in every equation of the lecture: the shared weights,
+# the LSTM's gates and its cell state.
+SYMBOL_COLORS = {
+    "W_h": PALETTE.weight_h,
+    "W_x": PALETTE.weight_x,
+    "W_y": PALETTE.weight_y,
+    "f_t": PALETTE.forget_gate,
+    "i_t": PALETTE.input_gate,
+    "o_t": PALETTE.output_gate,
+    "C_t": PALETTE.cell_state,
+    "C_{t-1}": PALETTE.cell_state,
+    r"\tilde{C}_t": PALETTE.candidate,
+}
+
 # cividis at nine stops, dark blue to yellow (Nuñez, Anderton & Renslow 2018)
 _CIVIDIS = ("#00204C", "#1E3A6E", "#414D6B", "#5F636E", "#7C7B78", "#9B9377", "#BCAF6F",
             "#DFCB5D", "#FFE945")
@@ -116,10 +131,7 @@ def grad_to_color(norm: float, low: float, high: float) -> ManimColor:
 
     Exact zeros (underflow) take the darkest colour: there is nothing left of the signal.
     """
-    if norm <= 0 or not math.isfinite(norm):
-        return value_to_color(0.0)
-    span = math.log10(high) - math.log10(low)
-    return value_to_color((math.log10(norm) - math.log10(low)) / span if span else 1.0)
+    return value_to_color(log_fraction(norm, low, high))
 
 
 def signed_to_color(value: float, scale: float = 1.0) -> ManimColor:

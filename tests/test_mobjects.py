@@ -15,15 +15,15 @@ from manim.utils.testing.frames_comparison import frames_comparison
 from bundle import load_bundle
 from scenes.layout import layout_problems
 from scenes.mobjects import (
+    ExponentChart,
+    GradientChart,
+    LoopArrow,
+    LstmCell,
+    RnnCell,
+    UnrolledChain,
     get_backward_arrows,
-    get_exponent_axes,
-    get_gradient_chart,
     get_heatmap,
-    get_loop_arrow,
-    get_lstm_cell,
     get_polyline,
-    get_rnn_cell,
-    get_unrolled_chain,
     get_vector,
 )
 from scenes.numbers import (
@@ -47,13 +47,13 @@ BUNDLE = load_bundle(Path(__file__).parent / "data" / "quick")
 
 @frames_comparison
 def test_rnn_cell(scene):
-    scene.add(get_rnn_cell("h_t"))
+    scene.add(RnnCell("h_t"))
 
 
 @frames_comparison
 def test_unrolled_chain_with_hidden_states(scene):
     words = BUNDLE.words("recall", BUNDLE["rnn_tanh/probe/tokens"][:5])
-    chain = get_unrolled_chain(5, input_labels=words, input_weight_label="W_x")
+    chain = UnrolledChain(5, input_labels=words, input_weight_label="W_x")
     vectors = [get_vector(h[:8]).next_to(cell, UP) for h, cell in
                zip(BUNDLE["rnn_tanh/probe/h"][:5], chain.cells, strict=True)]
     scene.add(chain, *vectors)
@@ -64,18 +64,18 @@ def test_gradient_chart_with_an_exact_zero(scene):
     norms = BUNDLE["rnn_sigmoid/grad/h_norm"][-1].copy()
     norms[0] = 0.0  # underflow, drawn as a hollow stub
     positive = norms[norms > 0]
-    scene.add(get_gradient_chart(norms, positive.min(), positive.max(), width=10, height=3))
+    scene.add(GradientChart(norms, positive.min(), positive.max(), width=10, height=3))
 
 
 @frames_comparison
 def test_folded_cell_with_its_loop(scene):
-    cell = get_rnn_cell("h_t")
-    scene.add(cell, get_loop_arrow(cell))
+    cell = RnnCell("h_t")
+    scene.add(cell, LoopArrow(cell))
 
 
 @frames_comparison
 def test_backward_arrows_scaled_by_real_factors(scene):
-    chain = get_unrolled_chain(5)
+    chain = UnrolledChain(5)
     norms = BUNDLE["rnn_tanh/grad/h_norm"][-1][-5:]
     scene.add(chain, get_backward_arrows(chain, norms[:-1] / norms[1:]))
 
@@ -86,7 +86,7 @@ def test_log_chart_of_two_gradient_curves(scene):
     lstm = BUNDLE["lstm/grad/c_norm"][-1]
     curves = [tanh / tanh[-1], lstm / lstm[-1]]
     lo, hi, every = exponent_range(np.concatenate(curves))
-    chart = get_exponent_axes(len(tanh), lo, hi, every, x_label="word", y_label="relative")
+    chart = ExponentChart(len(tanh), lo, hi, every, x_label="word", y_label="relative")
     steps = np.arange(1, len(tanh) + 1)
     lines = [get_polyline(chart.axes, steps, np.log10(c) - lo, color)
              for c, color in zip(curves, (PALETTE.rnn_tanh, PALETTE.lstm), strict=True)]
@@ -95,7 +95,7 @@ def test_log_chart_of_two_gradient_curves(scene):
 
 @frames_comparison
 def test_lstm_cell(scene):
-    scene.add(get_lstm_cell())
+    scene.add(LstmCell())
 
 
 @frames_comparison
@@ -104,7 +104,7 @@ def test_forget_gate_heatmap(scene):
 
 
 def test_zero_gradients_are_drawn_unlike_small_ones():
-    chart = get_gradient_chart([0.0, 1e-12, 1.0], 1e-12, 1.0)
+    chart = GradientChart([0.0, 1e-12, 1.0], 1e-12, 1.0)
     zero, tiny, big = chart.bars
     assert zero.get_fill_opacity() == 0 and zero.get_stroke_width() > 0
     assert tiny.get_fill_opacity() == 1 and big.height > tiny.height

@@ -7,9 +7,9 @@ import pytest
 import torch
 from torch import nn
 
-from bundle.contract import grad_key
+from bundle.contract import MODEL_KINDS, grad_key
 from models.probes import probe_model
-from models.recurrent import KINDS, build_model, unroll
+from models.recurrent import build_model, unroll
 
 torch.set_num_threads(1)
 
@@ -54,7 +54,7 @@ def test_sigmoid_rnn_follows_the_tutorial_equation():
 
 
 def test_parameters_carry_pytorch_names():
-    for kind in KINDS:
+    for kind in MODEL_KINDS:
         names = {n for n, _ in _fresh(kind).core.named_parameters()}
         assert names == {"weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"}
     assert _fresh("lstm").core.weight_hh_l0.shape == (20, 5)

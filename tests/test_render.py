@@ -17,7 +17,7 @@ import srt
 from bundle import DEFAULT_BUNDLE, load_bundle, write_bundle
 from lecture.assemble import SceneClip, chapters_from, format_time
 from lecture.cli import main
-from lecture.render import declared_reads, plan_scenes
+from lecture.render import plan_scenes
 from scenes.acts import ACTS
 
 QUICK = Path(__file__).parent / "data" / "quick"
@@ -72,8 +72,7 @@ def test_changing_one_array_rerenders_only_the_scenes_that_read_it(tmp_path):
                                        generator=bundle.manifest["generator"]))
     before = {r.act.name: r.key for r in plan_scenes(list(ACTS), bundle, tmp_path, "low", "none")}
     after = {r.act.name: r.key for r in plan_scenes(list(ACTS), changed, tmp_path, "low", "none")}
-    readers = {a.name for a in ACTS
-               if "scalar/factor" in bundle.keys_under(declared_reads(a.module, a.scene))}
+    readers = {a.name for a in ACTS if "scalar/factor" in bundle.keys_under(a.reads)}
     assert readers, "some act must show the scalar example"
     assert {name for name in before if before[name] != after[name]} == readers
     other = {r.act.name: r.key for r in plan_scenes(list(ACTS), bundle, tmp_path, "medium",

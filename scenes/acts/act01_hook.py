@@ -2,8 +2,10 @@
 
 from manim import *
 
-from scenes.mobjects import get_bullets, get_caption, get_gradient_chart, get_heading, get_text
-from scenes.narration import LectureScene
+from scenes.acts import act_named
+from scenes.findings import gradient_ratio
+from scenes.lecture_scene import LectureScene
+from scenes.mobjects import GradientChart, get_bullets, get_caption, get_heading, get_text
 from scenes.numbers import number_to_text
 from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING
 
@@ -32,16 +34,16 @@ def get_book() -> VGroup:
 
 
 class Hook(LectureScene):
-    title = "The vanishing gradient problem"
-    reads = ("rnn_tanh/grad", "rnn_tanh/train/accuracy")
+    act = act_named("hook")
 
     def construct(self):
+        self.show_chapter_card()
         self.read_a_book()
         self.define_the_problem()
         self.tease_the_data()
 
-    # Section
     def show_chapter_card(self):
+        """The lecture opens on its title, not on a "Part 1" card."""
         card = get_title_card()
         self.add(card)
         with self.narrate("The vanishing gradient problem: why recurrent neural networks "
@@ -49,7 +51,6 @@ class Hook(LectureScene):
             self.play(Indicate(card[0], color=PALETTE.accent, scale_factor=1.05))
         self.play(FadeOut(card))
 
-    # Section
     def read_a_book(self):
         book = get_book().shift(UP * 0.3)
         lines = VGroup(*(get_text(line, SIZES.small) for line in BOOK_LINES))
@@ -67,7 +68,6 @@ class Hook(LectureScene):
             self.play(Write(memory))
         self.play(FadeOut(VGroup(book, lines, memory)))
 
-    # Section
     def define_the_problem(self):
         self.next_section("What it is")
         heading = get_heading("What is the vanishing gradient problem?")
@@ -92,19 +92,18 @@ class Hook(LectureScene):
                 self.play(FadeIn(bullet, shift=RIGHT * 0.2))
         self.play(FadeOut(VGroup(heading, bullets)))
 
-    # Section
     def tease_the_data(self):
         self.next_section("A first look at the data")
         norms = self.data["rnn_tanh/grad/h_norm"][-1]
         steps = len(norms)
         low, high = 10.0 ** np.floor(np.log10(norms[norms > 0].min())), norms.max()
         heading = get_heading("A real RNN, trained on a real task")
-        chart = get_gradient_chart(norms, low, high, width=10.5, height=3.6).shift(
+        chart = GradientChart(norms, low, high, width=10.5, height=3.6).shift(
             DOWN * 0.1 + RIGHT * 0.4)
         bars = chart.bars
         first = get_caption("first word", SIZES.small).next_to(bars[0], DOWN, buff=0.2)
         last = get_caption("last word", SIZES.small).next_to(bars[-1], DOWN, buff=0.2)
-        ratio = norms[0] / norms[-1]
+        ratio = gradient_ratio(norms)
         note = get_text(f"the gradient at the first word is {number_to_text(ratio)} of the last",
                         SIZES.label, PALETTE.accent)
         note.next_to(bars, DOWN, buff=0.8)

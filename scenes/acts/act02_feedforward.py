@@ -2,8 +2,12 @@
 
 from manim import *
 
-from scenes.mobjects import fit_width, get_caption, get_equation, get_heading
-from scenes.narration import LectureScene
+from bundle.contract import FEEDFORWARD, feedforward_key
+from scenes.acts import act_named
+from scenes.equations import get_equation
+from scenes.findings import small_factors
+from scenes.lecture_scene import LectureScene
+from scenes.mobjects import fit_width, get_caption, get_heading
 from scenes.numbers import factor_to_tex, number_to_tex, number_to_words
 from scenes.theme import PALETTE, SIZES, TIMING
 
@@ -12,33 +16,35 @@ def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def get_neuron_diagram() -> VGroup:
+class NeuronDiagram(VGroup):
     """Input x, weight w, bias b, one neuron with activation f, output y-hat.
 
-    Parts: ``input``, ``weight``, ``neuron``, ``bias``, ``output`` and their symbols
-    ``x``, ``w``, ``b``, ``y_hat``."""
-    diagram = VGroup()
-    diagram.input = VGroup(Circle(0.42, color=PALETTE.forward, stroke_width=3),
-                           MathTex("x", font_size=SIZES.equation))
-    diagram.input.move_to(LEFT * 3.2)
-    diagram.neuron = VGroup(Circle(0.6, color=PALETTE.forward, stroke_width=3,
-                                   fill_color=PALETTE.panel, fill_opacity=1),
-                            MathTex("f", font_size=SIZES.equation))
-    diagram.weight = Arrow(diagram.input[0].get_right(), diagram.neuron[0].get_left(),
-                           buff=0.05, color=PALETTE.weight_x, stroke_width=4)
-    diagram.bias = Arrow(DOWN * 1.6, diagram.neuron[0].get_bottom(), buff=0.05,
-                         color=PALETTE.weight_x, stroke_width=4)
-    diagram.output = Arrow(diagram.neuron[0].get_right(), RIGHT * 2.9, buff=0.05,
-                           color=PALETTE.forward, stroke_width=4)
-    diagram.w = MathTex("w", font_size=SIZES.equation, color=PALETTE.weight_x)
-    diagram.w.next_to(diagram.weight, UP, buff=0.12)
-    diagram.b = MathTex("b", font_size=SIZES.equation, color=PALETTE.weight_x)
-    diagram.b.next_to(diagram.bias, LEFT, buff=0.15)
-    diagram.y_hat = MathTex(r"\hat{y}", font_size=SIZES.equation)
-    diagram.y_hat.next_to(diagram.output, RIGHT, buff=0.15)
-    diagram.add(diagram.weight, diagram.bias, diagram.output, diagram.input, diagram.neuron,
-                diagram.w, diagram.b, diagram.y_hat)
-    return diagram
+    Parts: the shapes ``input``, ``weight``, ``neuron``, ``bias``, ``output`` and their
+    symbols ``x``, ``w``, ``b``, ``y_hat``."""
+
+    def __init__(self):
+        super().__init__()
+        self.input = VGroup(Circle(0.42, color=PALETTE.forward, stroke_width=3),
+                            MathTex("x", font_size=SIZES.equation))
+        self.input.move_to(LEFT * 3.2)
+        self.neuron = VGroup(Circle(0.6, color=PALETTE.forward, stroke_width=3,
+                                    fill_color=PALETTE.panel, fill_opacity=1),
+                             MathTex("f", font_size=SIZES.equation))
+        input_circle, neuron_circle = self.input[0], self.neuron[0]
+        self.weight = Arrow(input_circle.get_right(), neuron_circle.get_left(), buff=0.05,
+                            color=PALETTE.weight_x, stroke_width=4)
+        self.bias = Arrow(DOWN * 1.6, neuron_circle.get_bottom(), buff=0.05,
+                          color=PALETTE.weight_x, stroke_width=4)
+        self.output = Arrow(neuron_circle.get_right(), RIGHT * 2.9, buff=0.05,
+                            color=PALETTE.forward, stroke_width=4)
+        self.w = MathTex("w", font_size=SIZES.equation, color=PALETTE.weight_x)
+        self.w.next_to(self.weight, UP, buff=0.12)
+        self.b = MathTex("b", font_size=SIZES.equation, color=PALETTE.weight_x)
+        self.b.next_to(self.bias, LEFT, buff=0.15)
+        self.y_hat = MathTex(r"\hat{y}", font_size=SIZES.equation)
+        self.y_hat.next_to(self.output, RIGHT, buff=0.15)
+        self.add(self.weight, self.bias, self.output, self.input, self.neuron, self.w, self.b,
+                 self.y_hat)
 
 
 class LossCurve(VGroup):
@@ -81,11 +87,11 @@ class LossCurve(VGroup):
 
 
 class TrainingFeedForward(LectureScene):
-    title = "Training a feed-forward network"
-    reads = ("feedforward",)
+    act = act_named("feedforward")
 
     def construct(self):
-        self.ff = {key.split("/")[-1]: float(self.data[key]) for key in self.data}
+        self.ff = {name: float(self.data[feedforward_key(name)]) for name in FEEDFORWARD}
+        self.show_chapter_card()
         self.show_the_network()
         self.run_the_forward_pass()
         self.compute_the_loss()
@@ -96,11 +102,10 @@ class TrainingFeedForward(LectureScene):
     def tag(self, text: str, color: str = PALETTE.accent) -> MathTex:
         return MathTex(text, font_size=SIZES.label * 1.2, color=color)
 
-    # Section
     def show_the_network(self):
         ff = self.ff
         self.heading = get_heading("One neuron, trained by hand")
-        self.diagram = get_neuron_diagram().scale(1.15).shift(UP * 1.4)
+        self.diagram = NeuronDiagram().scale(1.15).shift(UP * 1.4)
         d = self.diagram
         self.x_tag = self.tag(f"x = {number_to_tex(ff['x'], 3)}").next_to(d.input, DOWN, buff=0.2)
         self.w_tag = self.tag(f"w = {number_to_tex(ff['w'], 3)}").next_to(d.weight, DOWN,
@@ -115,7 +120,6 @@ class TrainingFeedForward(LectureScene):
                                   lag_ratio=0.3))
             self.play(FadeIn(self.x_tag), FadeIn(self.w_tag), FadeIn(self.b_tag))
 
-    # Section
     def run_the_forward_pass(self):
         self.next_section("Forward pass")
         ff, d = self.ff, self.diagram
@@ -138,7 +142,6 @@ class TrainingFeedForward(LectureScene):
         self.wait(TIMING.pause)
         self.play(FadeOut(lines))
 
-    # Section
     def compute_the_loss(self):
         self.next_section("Loss")
         ff = self.ff
@@ -164,7 +167,6 @@ class TrainingFeedForward(LectureScene):
         self.play(FadeOut(VGroup(general, ours, note)))
         self.true_tag = true_tag
 
-    # Section
     def apply_the_chain_rule(self):
         self.next_section("Chain rule")
         ff, d = self.ff, self.diagram
@@ -202,15 +204,12 @@ class TrainingFeedForward(LectureScene):
         self.wait(TIMING.pause)
         self.chain = VGroup(rule, numbers, dots, total)
 
-    # Section
     def multiply_small_numbers(self):
         self.next_section("Small times small")
         ff = self.ff
-        small = [v for v in (ff["dloss_dyhat"], ff["dyhat_dz"], ff["dz_dw"]) if abs(v) < 1]
-        if len(small) < 2:  # another bundle: fall back on the sigmoid's own slope
-            small = [ff["dyhat_dz"], ff["dyhat_dz"]]
-        product = float(np.prod(np.abs(small)))
-        line = get_equation(r" \times ".join(number_to_tex(abs(v), 3) for v in small), "=",
+        small = small_factors([ff["dloss_dyhat"], ff["dyhat_dz"], ff["dz_dw"]])
+        product = float(np.prod(small))
+        line = get_equation(r" \times ".join(number_to_tex(v, 3) for v in small), "=",
                             number_to_tex(product, 3), colors={})
         line[-1].set_color(PALETTE.accent)
         line.next_to(self.chain, DOWN, buff=0.5)
@@ -223,7 +222,6 @@ class TrainingFeedForward(LectureScene):
         self.play(FadeOut(VGroup(self.chain, line, self.diagram, self.x_tag, self.w_tag,
                                  self.b_tag, self.y_tag, self.true_tag, self.heading)))
 
-    # Section
     def step_down_the_loss(self):
         self.next_section("Gradient descent step")
         ff = self.ff

@@ -3,22 +3,22 @@ every step, then a real network reading a real sentence, its hidden states and i
 
 from manim import *
 
+from scenes.acts import act_named
+from scenes.equations import get_equation
+from scenes.lecture_scene import LectureScene
 from scenes.mobjects import (
+    LoopArrow,
+    RnnCell,
+    UnrolledChain,
     fit_width,
     get_caption,
-    get_equation,
     get_heading,
-    get_loop_arrow,
-    get_rnn_cell,
     get_text,
-    get_unrolled_chain,
     get_vector,
 )
-from scenes.narration import LectureScene
 from scenes.numbers import percent_to_text, percent_to_words
-from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING
+from scenes.theme import LAYOUT, PALETTE, SIZES, SYMBOL_COLORS, TIMING
 
-WEIGHT_COLORS = {"W_h": PALETTE.weight_h, "W_x": PALETTE.weight_x}
 SHOWN = 3  # words shown at each end of the probe sentence
 
 
@@ -28,48 +28,56 @@ def get_column(values, height: float, width: float = 0.3, scale: float | None = 
     return get_vector(values, scale, cell=cell).stretch_to_fit_width(width)
 
 
+class ProbRow(VGroup):
+    """One class of the readout: its ``name``, a ``bar`` as long as its probability, and the
+    percentage ``value``."""
+
+    def __init__(self, name: str, p: float, color: str, bar_width: float, is_target: bool):
+        super().__init__()
+        self.name = get_text(name, SIZES.small, PALETTE.accent if is_target else PALETTE.text)
+        self.bar = Rectangle(width=max(bar_width * float(p), 0.02), height=0.26,
+                             stroke_width=0, fill_color=color, fill_opacity=1)
+        self.value = get_text(percent_to_text(p), SIZES.small, PALETTE.text)
+        self.add(self.name, self.bar, self.value)
+
+
 def get_prob_bars(probs, classes, color, target: int, bar_width: float = 1.5) -> VGroup:
-    """The readout: one row per class, name, bar and percentage; the right answer in accent."""
-    rows = VGroup()
-    for k, (p, name) in enumerate(zip(probs, classes, strict=True)):
-        label = get_text(name, SIZES.small, PALETTE.accent if k == target else PALETTE.text)
-        bar = Rectangle(width=max(bar_width * float(p), 0.02), height=0.26, stroke_width=0,
-                        fill_color=color, fill_opacity=1)
-        value = get_text(percent_to_text(p), SIZES.small, PALETTE.text)
-        rows.add(VGroup(label, bar, value))
-    names_right = max(r[0].width for r in rows)
-    for i, (label, bar, value) in enumerate(rows):
+    """The readout: a :class:`ProbRow` per class, in class order; the right answer in
+    accent."""
+    rows = VGroup(*(ProbRow(name, p, color, bar_width, k == target)
+                    for k, (p, name) in enumerate(zip(probs, classes, strict=True))))
+    names_right = max(row.name.width for row in rows)
+    for i, row in enumerate(rows):
         y = -i * 0.45
-        label.move_to([names_right, y, 0], aligned_edge=RIGHT)
-        bar.move_to([names_right + 0.15, y, 0], aligned_edge=LEFT)
-        value.next_to([names_right + 0.15 + bar_width, y, 0], RIGHT, buff=0.12)
+        row.name.move_to([names_right, y, 0], aligned_edge=RIGHT)
+        row.bar.move_to([names_right + 0.15, y, 0], aligned_edge=LEFT)
+        row.value.next_to([names_right + 0.15 + bar_width, y, 0], RIGHT, buff=0.12)
     return rows
 
 
 class HowAnRnnWorks(LectureScene):
-    title = "How an RNN works"
-    reads = ("rnn_tanh/probe", "lstm/probe/prob", "lstm/probe/tokens")
+    act = act_named("rnn")
 
     def construct(self):
+        self.show_chapter_card()
         self.show_folded_cell()
         self.unroll_through_time()
         self.share_the_weights()
         self.read_a_real_sentence()
         self.read_out_the_answer()
 
-    # Section
     def show_folded_cell(self):
         self.next_section("One cell, one loop")
         heading = get_heading("A recurrent cell")
-        cell = get_rnn_cell("h_t", size=1.3).shift(LEFT * 3 + DOWN * 0.3)
-        loop = get_loop_arrow(cell)
-        x_arrow = Arrow(cell[0].get_bottom() + DOWN * 1.1, cell[0].get_bottom(), buff=0.03,
+        cell = RnnCell("h_t", size=1.3).shift(LEFT * 3 + DOWN * 0.3)
+        loop = LoopArrow(cell)
+        x_arrow = Arrow(cell.box.get_bottom() + DOWN * 1.1, cell.box.get_bottom(), buff=0.03,
                         color=PALETTE.weight_x, stroke_width=4)
         x_label = MathTex("x_t", font_size=SIZES.label * 1.2).next_to(x_arrow, DOWN, 0.1)
         wx_label = MathTex("W_x", font_size=SIZES.label, color=PALETTE.weight_x)
         wx_label.next_to(x_arrow, RIGHT, buff=0.1)
         equation = get_equation(r"h_t = \tanh(", "W_h", r"\, h_{t-1} + ", "W_x", r"\, x_t + b)",
-                                colors=WEIGHT_COLORS).next_to(cell, RIGHT, buff=1.6)
+                                colors=SYMBOL_COLORS).next_to(cell, RIGHT, buff=1.6)
         fit_width(equation, config.frame_width / 2 - LAYOUT.margin - 0.3)
         equation.set_x(config.frame_width / 4 - 0.2)
         self.folded = VGroup(cell, loop, x_arrow, x_label, wx_label)
@@ -79,18 +87,16 @@ class HowAnRnnWorks(LectureScene):
             self.play(GrowArrow(x_arrow), FadeIn(x_label), FadeIn(wx_label))
         with self.narrate("It also takes its previous hidden state, through the loop and "
                           "the weights W h, and mixes the two into a new hidden state."):
-            self.play(Create(loop[0]), FadeIn(loop[1]))
+            self.play(Create(loop.arrow), FadeIn(loop.symbol))
             self.play(Write(equation))
-        self.check_layout()
         self.play(FadeOut(heading), FadeOut(equation))
 
-    # Section
     def unroll_through_time(self):
         self.next_section("Unrolled through time")
         steps = 5
         heading = get_heading("Unrolled through time")
-        chain = get_unrolled_chain(steps, input_weight_label="W_x", size=1.05,
-                                   gap=0.85).shift(DOWN * 0.2)
+        chain = UnrolledChain(steps, input_weight_label="W_x", size=1.05,
+                              gap=0.85).shift(DOWN * 0.2)
         inputs = VGroup(*(MathTex(f"x_{{{t + 1}}}", font_size=SIZES.label)
                           .next_to(arrow, DOWN, buff=0.1) for t, arrow in
                           enumerate(chain.inputs)))
@@ -101,8 +107,8 @@ class HowAnRnnWorks(LectureScene):
             self.play(FadeIn(heading))
             self.play(
                 *(ReplacementTransform(cell.copy(), c) for c in chain.cells),
-                *(ReplacementTransform(loop[0].copy(), link) for link in chain.links),
-                *(ReplacementTransform(loop[1].copy(), lab) for lab in chain.link_labels),
+                *(ReplacementTransform(loop.arrow.copy(), link) for link in chain.links),
+                *(ReplacementTransform(loop.symbol.copy(), lab) for lab in chain.link_labels),
                 *(ReplacementTransform(x_arrow.copy(), a) for a in chain.inputs),
                 *(ReplacementTransform(wx_label.copy(), lab)
                   for lab in chain.input_weight_labels),
@@ -110,7 +116,6 @@ class HowAnRnnWorks(LectureScene):
                 FadeOut(self.folded), run_time=TIMING.slow)
         self.chain, self.chain_inputs, self.unroll_heading = chain, inputs, heading
 
-    # Section
     def share_the_weights(self):
         self.next_section("The same weights at every step")
         chain = self.chain
@@ -128,10 +133,8 @@ class HowAnRnnWorks(LectureScene):
             self.play(others.animate.set_opacity(1), wh.animate.set_opacity(0.25))
             self.play(*(Indicate(m, color=PALETTE.weight_x, scale_factor=1.3) for m in wx))
             self.play(wh.animate.set_opacity(1))
-        self.check_layout()
         self.play(FadeOut(VGroup(chain, self.chain_inputs, note, self.unroll_heading)))
 
-    # Section
     def read_a_real_sentence(self):
         self.next_section("A real sentence")
         tokens = self.data["rnn_tanh/probe/tokens"]
@@ -139,8 +142,8 @@ class HowAnRnnWorks(LectureScene):
         steps, size = hidden.shape
         shown = [*range(min(SHOWN, steps)), *range(max(steps - SHOWN, SHOWN), steps)]
         words = self.data.words("recall", [tokens[t] for t in shown])
-        chain = get_unrolled_chain(len(shown), cell_labels=[f"h_{{{t + 1}}}" for t in shown],
-                                   input_labels=words, size=0.8, gap=0.85)
+        chain = UnrolledChain(len(shown), cell_labels=[f"h_{{{t + 1}}}" for t in shown],
+                              input_labels=words, size=0.8, gap=0.85)
         chain.to_edge(LEFT, buff=LAYOUT.margin + 0.1).shift(DOWN * 1.3)
         skip = min(SHOWN, len(shown)) - 1  # the link that jumps over the middle words
         if steps > len(shown):
@@ -178,7 +181,6 @@ class HowAnRnnWorks(LectureScene):
         self.sentence = VGroup(heading, chain, more, columns, size_note)
         self.last_cell = chain.cells[-1]
 
-    # Section
     def read_out_the_answer(self):
         self.next_section("The answer")
         prob = self.data["rnn_tanh/probe/prob"][-1]
@@ -196,7 +198,7 @@ class HowAnRnnWorks(LectureScene):
                           f"it should be {classes[target]}."):
             self.play(GrowArrow(arrow), FadeIn(who), FadeIn(bars))
             self.play(Indicate(self.sentence[1].input_labels[0], color=PALETTE.accent),
-                      Indicate(bars[target][0], color=PALETTE.accent))
+                      Indicate(bars[target].name, color=PALETTE.accent))
         with self.narrate(f"But this network gives {classes[target]} only "
                           f"{percent_to_words(prob[target])} percent: a guess, as chance is "
                           f"{percent_to_words(chance)}. It has forgotten the first word."):
@@ -211,5 +213,4 @@ class HowAnRnnWorks(LectureScene):
                               f"network forgets is the story of this lecture."):
                 self.play(Transform(bars, lstm_bars), Transform(who, lstm_who))
         self.wait(TIMING.pause)
-        self.check_layout()
         self.play(FadeOut(VGroup(self.sentence, arrow, bars, who)))

@@ -2,73 +2,60 @@
 
 from manim import *
 
-from scenes.mobjects import (
-    EQUATION_COLORS,
-    get_backward_arrows,
-    get_equation,
-    get_heading,
-    get_heatmap,
-    get_text,
-    get_unrolled_chain,
-)
-from scenes.narration import LectureScene
+from scenes.acts import act_named
+from scenes.equations import get_equation
+from scenes.findings import gradient_ratio, step_factors
+from scenes.lecture_scene import LectureScene
+from scenes.mobjects import UnrolledChain, get_backward_arrows, get_heading, get_heatmap, get_text
 from scenes.numbers import number_to_tex, number_to_words
-from scenes.theme import PALETTE, SIZES, TIMING
+from scenes.theme import PALETTE, SIZES, SYMBOL_COLORS, TIMING
 
 STEPS = 5  # cells in the drawn chain: a picture, not the data's sequence length
 
 
-def step_factors(norms: np.ndarray) -> np.ndarray:
-    """||dL/dh_{t-1}|| / ||dL/dh_t|| for t = 2..T: what one step back multiplies by.
-    Steps where either norm underflowed to zero are left out."""
-    norms = np.asarray(norms, dtype=float)
-    earlier, later = norms[:-1], norms[1:]
-    keep = (earlier > 0) & (later > 0)
-    return earlier[keep] / later[keep]
-
-
-def get_factor_strip(norms, typical: float, width: float = 6.0,
-                     height: float = 2.0) -> VGroup:
+class FactorStrip(VGroup):
     """One dot per step back, at height ||dL/dh_{t-1}|| / ||dL/dh_t||, against t; a dashed
-    line at 1 (no change) and one at ``typical``. Parts: ``frame``, ``dots``, ``median``."""
-    norms = np.asarray(norms, dtype=float)
-    steps = np.arange(2, len(norms) + 1)
-    keep = (norms[:-1] > 0) & (norms[1:] > 0)
-    ratios = norms[:-1][keep] / norms[1:][keep]
-    top = max(1.4, float(ratios.max(initial=0.0)) * 1.1)
-    axes = Axes(x_range=[1, len(norms), len(norms) - 1], y_range=[0, top, top],
-                x_length=width, y_length=height, tips=False,
-                axis_config={"color": PALETTE.muted, "include_ticks": False})
+    line at 1 (no change) and one at ``typical``. Parts: ``frame`` (axes, labels and the
+    line at 1), ``dots``, ``median`` (the typical factor's line and label)."""
 
-    def level(y: float, color: str, label: str) -> VGroup:
-        line = DashedLine(axes.c2p(1, y), axes.c2p(len(norms), y), color=color,
-                          stroke_width=2)
-        return VGroup(line, get_text(label, SIZES.small, color).next_to(line, RIGHT,
-                                                                       buff=0.1))
+    def __init__(self, norms, typical: float, width: float = 6.0, height: float = 2.0):
+        super().__init__()
+        steps = len(norms)
+        at, ratios = step_factors(norms)
+        top = max(1.4, float(ratios.max(initial=0.0)) * 1.1)
+        axes = Axes(x_range=[1, steps, steps - 1], y_range=[0, top, top],
+                    x_length=width, y_length=height, tips=False,
+                    axis_config={"color": PALETTE.muted, "include_ticks": False})
 
-    one = level(1.0, PALETTE.muted, "1: no change")
-    median = level(typical, PALETTE.gradient, f"\u00d7 {typical:.2g}")
-    dots = VGroup(*(Dot(axes.c2p(t, r), radius=0.045, color=PALETTE.gradient)
-                    for t, r in zip(steps[keep], ratios, strict=True)))
-    labels = VGroup(get_text("time step t", SIZES.small, PALETTE.muted)
-                    .next_to(axes.x_axis, DOWN, buff=0.12),
-                    get_text("1", SIZES.small, PALETTE.muted)
-                    .next_to(axes.x_axis.get_start(), DOWN, buff=0.12),
-                    get_text(f"{len(norms)}", SIZES.small, PALETTE.muted)
-                    .next_to(axes.x_axis.get_end(), DOWN, buff=0.12))
-    labels.add(MathTex(r"\|\partial L / \partial h_{t-1}\| \,/\, \|\partial L / "
-                       r"\partial h_t\|", font_size=SIZES.label, color=PALETTE.muted)
-               .next_to(axes.c2p(1, top), RIGHT, buff=0.15).align_to(axes.c2p(1, top), UP))
-    strip = VGroup(axes, labels, one, dots, median)
-    strip.frame, strip.dots, strip.median = VGroup(axes, labels, one), dots, median
-    return strip
+        def level(y: float, color: str, label: str) -> VGroup:
+            line = DashedLine(axes.c2p(1, y), axes.c2p(steps, y), color=color,
+                              stroke_width=2)
+            return VGroup(line, get_text(label, SIZES.small, color).next_to(line, RIGHT,
+                                                                           buff=0.1))
+
+        one = level(1.0, PALETTE.muted, "1: no change")
+        self.median = level(typical, PALETTE.gradient, f"\u00d7 {typical:.2g}")
+        self.dots = VGroup(*(Dot(axes.c2p(t, r), radius=0.045, color=PALETTE.gradient)
+                             for t, r in zip(at, ratios, strict=True)))
+        labels = VGroup(get_text("time step t", SIZES.small, PALETTE.muted)
+                        .next_to(axes.x_axis, DOWN, buff=0.12),
+                        get_text("1", SIZES.small, PALETTE.muted)
+                        .next_to(axes.x_axis.get_start(), DOWN, buff=0.12),
+                        get_text(f"{steps}", SIZES.small, PALETTE.muted)
+                        .next_to(axes.x_axis.get_end(), DOWN, buff=0.12))
+        labels.add(MathTex(r"\|\partial L / \partial h_{t-1}\| \,/\, \|\partial L / "
+                           r"\partial h_t\|", font_size=SIZES.label, color=PALETTE.muted)
+                   .next_to(axes.c2p(1, top), RIGHT, buff=0.15)
+                   .align_to(axes.c2p(1, top), UP))
+        self.frame = VGroup(axes, labels, one)
+        self.add(self.frame, self.dots, self.median)
 
 
 class BackpropThroughTime(LectureScene):
-    title = "Backpropagation through time"
-    reads = ("rnn_tanh/param/weight_hh_l0", "rnn_tanh/grad/h_norm", "scalar")
+    act = act_named("bptt")
 
     def construct(self):
+        self.show_chapter_card()
         self.unroll_the_network()
         self.run_forward()
         self.sum_gradients_over_time()
@@ -76,14 +63,13 @@ class BackpropThroughTime(LectureScene):
         self.explode_or_vanish()
         self.measure_a_real_rnn()
 
-    # Section
     def unroll_the_network(self):
         self.heading = get_heading("Backpropagation through time")
-        chain = get_unrolled_chain(STEPS, size=1.05, gap=1.35).shift(DOWN * 0.7 + LEFT * 0.6)
+        chain = UnrolledChain(STEPS, size=1.05, gap=1.35).shift(DOWN * 0.7 + LEFT * 0.6)
         x_labels = VGroup(*(MathTex(f"x_{{{t + 1}}}", font_size=SIZES.label * 1.2,
                                     color=PALETTE.weight_x).next_to(arrow, DOWN, buff=0.08)
                             for t, arrow in enumerate(chain.inputs)))
-        last = chain.cells[-1][0]
+        last = chain.cells[-1].box
         to_y = Arrow(last.get_top(), last.get_top() + UP * 0.9, buff=0.04,
                      color=PALETTE.weight_y, stroke_width=4)
         y_hat = MathTex(r"\hat{y}", font_size=SIZES.equation).next_to(to_y, UP, buff=0.08)
@@ -107,12 +93,11 @@ class BackpropThroughTime(LectureScene):
             self.play(LaggedStart(*(Indicate(label, color=PALETTE.weight_h, scale_factor=1.6)
                                     for label in chain.link_labels), lag_ratio=0.3))
 
-    # Section
     def run_forward(self):
         self.next_section("Forward pass")
         equations = VGroup(
-            get_equation(r"h_t = f(W_h h_{t-1} + W_x x_t + b)", colors=EQUATION_COLORS),
-            get_equation(r"\hat{y} = f(W_y h_T + c)", colors=EQUATION_COLORS),
+            get_equation(r"h_t = f(W_h h_{t-1} + W_x x_t + b)", colors=SYMBOL_COLORS),
+            get_equation(r"\hat{y} = f(W_y h_T + c)", colors=SYMBOL_COLORS),
         ).arrange(RIGHT, buff=1.2).next_to(self.heading, DOWN, buff=0.45)
         flashes = [ShowPassingFlash(link.copy().set_color(PALETTE.forward).set_stroke(width=8),
                                     time_width=0.8) for link in self.chain.links]
@@ -124,7 +109,6 @@ class BackpropThroughTime(LectureScene):
         self.wait(TIMING.pause)
         self.play(FadeOut(equations))
 
-    # Section
     def sum_gradients_over_time(self):
         self.next_section("Gradients add up")
         chain = self.chain
@@ -163,7 +147,6 @@ class BackpropThroughTime(LectureScene):
         self.play(FadeOut(total), FadeOut(head_back),
                   chain.link_labels.animate.set_color(PALETTE.weight_h))
 
-    # Section
     def multiply_step_by_step(self):
         self.next_section("Repeated multiplication")
         one_step = get_equation(r"{\partial h_t \over \partial h_{t-1}}", "=",
@@ -178,7 +161,7 @@ class BackpropThroughTime(LectureScene):
         all_steps[2].set_color(PALETTE.weight_h)
         all_steps.to_edge(DOWN, buff=0.5)
         note = get_equation(r"W_h \text{ multiplied } T \text{ times}", size=SIZES.label,
-                            colors=EQUATION_COLORS)
+                            colors=SYMBOL_COLORS)
         note.next_to(all_steps, RIGHT, buff=0.5)
         with self.narrate("One step back multiplies the gradient by W h times the "
                           "activation's slope."):
@@ -191,7 +174,6 @@ class BackpropThroughTime(LectureScene):
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(one_step, all_steps, note, tags)))
 
-    # Section
     def explode_or_vanish(self):
         self.next_section("Explode or vanish")
         weights, factors = self.data["scalar/w"], self.data["scalar/factor"]
@@ -231,29 +213,28 @@ class BackpropThroughTime(LectureScene):
         self.play(FadeOut(VGroup(rows, self.chain, self.x_labels, self.head, self.back,
                                  self.heading)))
 
-    # Section
     def measure_a_real_rnn(self):
         self.next_section("A real RNN")
         w_h = self.data["rnn_tanh/param/weight_hh_l0"]
         norms = self.data["rnn_tanh/grad/h_norm"][-1]
         stretch = float(np.linalg.norm(w_h, 2))
-        ratios = step_factors(norms)
+        _, ratios = step_factors(norms)
         typical = float(np.median(ratios)) if ratios.size else 0.0
         heading = get_heading("Inside a real tanh RNN")
         heatmap = get_heatmap(w_h, cell=3.6 / len(w_h)).to_edge(LEFT, buff=0.6).shift(
             DOWN * 0.1)
         caption = get_equation(rf"\text{{trained }} W_h,\ {w_h.shape[0]} \times {w_h.shape[1]}",
-                               size=SIZES.label, colors=EQUATION_COLORS)
+                               size=SIZES.label, colors=SYMBOL_COLORS)
         caption.next_to(heatmap, DOWN, buff=0.25)
         facts = VGroup(
             get_equation(rf"\text{{largest singular value of }} W_h = {stretch:.3g}",
-                         size=SIZES.body, colors=EQUATION_COLORS),
+                         size=SIZES.body, colors=SYMBOL_COLORS),
             get_equation(r"\text{slope of } \tanh \le 1", size=SIZES.body),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         facts.next_to(heatmap, RIGHT, buff=0.8).align_to(heatmap, UP)
-        strip = get_factor_strip(norms, typical, width=6.4, height=2.0)
+        strip = FactorStrip(norms, typical, width=6.4, height=2.0)
         strip.next_to(facts, DOWN, buff=0.45).align_to(facts, LEFT)
-        total = norms[0] / norms[-1]
+        total = gradient_ratio(norms)
         result = get_equation(r"{\| \partial L / \partial h_1 \| \over "
                               r"\| \partial L / \partial h_T \|}", "=",
                               number_to_tex(total), size=SIZES.body)

@@ -2,19 +2,20 @@
 
 from manim import *
 
+from scenes.acts import act_named
+from scenes.equations import get_equation
+from scenes.lecture_scene import LectureScene
 from scenes.mobjects import (
     ExponentAxes,
+    ExponentChart,
+    UnrolledChain,
     get_backward_arrows,
     get_caption,
-    get_equation,
-    get_exponent_axes,
     get_heading,
     get_text,
-    get_unrolled_chain,
 )
-from scenes.narration import LectureScene
 from scenes.numbers import exponent_range, number_to_tex, number_to_words
-from scenes.theme import PALETTE, SIZES, TIMING
+from scenes.theme import PALETTE, SIZES, SYMBOL_COLORS, TIMING
 
 SHOWN_TERMS = 6  # how many factors the multiplication rows write out
 
@@ -46,61 +47,67 @@ def get_growing_curve(axes: ExponentAxes, factors: np.ndarray, k: ValueTracker, 
     return always_redraw(lambda: get_factor_curve(axes, factors, k.get_value(), color))
 
 
-def get_product_table(ws, factors: np.ndarray, terms: int) -> VGroup:
-    """One row per weight: ``w = 0.5``, then columns k = 1..terms of factors, then the
-    running product. ``table.rows[i]`` has ``label``, ``terms`` and ``states`` (the
-    product after k terms, one mobject per k, all at one place); ``table.header`` the
-    column heads."""
-    size = SIZES.equation
-    cells = [[MathTex(f"{w:g}" if k == 0 else rf"\times\,{w:g}", font_size=size,
-                      color=w_to_color(w)) for k in range(terms)] for w in ws]
-    col = max(c.width for row in cells for c in row) + 0.2
-    labels = [MathTex(f"w = {w:g}", font_size=size, color=w_to_color(w)) for w in ws]
-    label_w = max(label.width for label in labels)
-    x0 = -(label_w + 0.3 + terms * col + 2.6) / 2 + label_w + 0.3
-    rows = VGroup()
-    for i, (row_cells, label) in enumerate(zip(cells, labels, strict=True)):
-        y = -1.1 * i
-        label.move_to([x0 - 0.2, y, 0], aligned_edge=RIGHT)
-        for k, cell in enumerate(row_cells):
-            cell.move_to([x0 + (k + 0.5) * col, y, 0])
-        states = [MathTex("=", number_to_tex(factors[i, k], 5), font_size=size)
-                  .move_to([x0 + terms * col + 0.15, y, 0], aligned_edge=LEFT)
-                  for k in range(1, terms + 1)]
-        row = VGroup(label, *row_cells, *states)  # states too, so the row moves as one
-        row.label, row.terms, row.states = label, VGroup(*row_cells), states
-        rows.add(row)
-    header = VGroup(get_text("k steps back", SIZES.small, PALETTE.muted)
-                    .move_to([x0 - 0.2, 1.0, 0], aligned_edge=RIGHT),
-                    *(MathTex(str(k + 1), font_size=SIZES.body, color=PALETTE.muted)
-                      .move_to([x0 + (k + 0.5) * col, 1.0, 0]) for k in range(terms)),
-                    get_text("product", SIZES.small, PALETTE.muted)
-                    .move_to([x0 + terms * col + 0.45, 1.0, 0], aligned_edge=LEFT))
-    rule = Line([x0, 1.3, 0], [x0, -1.1 * len(ws) + 0.7, 0], color=PALETTE.muted,
-                stroke_width=2)
-    header.add(rule)
-    table = VGroup(rows, header)
-    table.rows, table.header = rows, header
-    return table
+class ProductRow(VGroup):
+    """One weight's row: its ``label`` (``w = 0.5``), the ``terms`` (``0.5``, ``x 0.5``...)
+    and ``states``, the running product after k terms, one mobject per k, all at one
+    place."""
+
+    def __init__(self, label: MathTex, terms: list[MathTex], states: list[MathTex]):
+        super().__init__(label, *terms, *states)  # the states too, so the row moves as one
+        self.label, self.terms, self.states = label, VGroup(*terms), states
+
+
+class ProductTable(VGroup):
+    """One :class:`ProductRow` per weight (``rows``), with the column heads and a rule
+    (``header``): k = 1..terms, then the product."""
+
+    def __init__(self, ws, factors: np.ndarray, terms: int):
+        super().__init__()
+        size = SIZES.equation
+        cells = [[MathTex(f"{w:g}" if k == 0 else rf"\times\,{w:g}", font_size=size,
+                          color=w_to_color(w)) for k in range(terms)] for w in ws]
+        col = max(c.width for row in cells for c in row) + 0.2
+        labels = [MathTex(f"w = {w:g}", font_size=size, color=w_to_color(w)) for w in ws]
+        label_w = max(label.width for label in labels)
+        x0 = -(label_w + 0.3 + terms * col + 2.6) / 2 + label_w + 0.3
+        self.rows = VGroup()
+        for i, (row_cells, label) in enumerate(zip(cells, labels, strict=True)):
+            y = -1.1 * i
+            label.move_to([x0 - 0.2, y, 0], aligned_edge=RIGHT)
+            for k, cell in enumerate(row_cells):
+                cell.move_to([x0 + (k + 0.5) * col, y, 0])
+            states = [MathTex("=", number_to_tex(factors[i, k], 5), font_size=size)
+                      .move_to([x0 + terms * col + 0.15, y, 0], aligned_edge=LEFT)
+                      for k in range(1, terms + 1)]
+            self.rows.add(ProductRow(label, row_cells, states))
+        self.header = VGroup(
+            get_text("k steps back", SIZES.small, PALETTE.muted)
+            .move_to([x0 - 0.2, 1.0, 0], aligned_edge=RIGHT),
+            *(MathTex(str(k + 1), font_size=SIZES.body, color=PALETTE.muted)
+              .move_to([x0 + (k + 0.5) * col, 1.0, 0]) for k in range(terms)),
+            get_text("product", SIZES.small, PALETTE.muted)
+            .move_to([x0 + terms * col + 0.45, 1.0, 0], aligned_edge=LEFT),
+            Line([x0, 1.3, 0], [x0, -1.1 * len(ws) + 0.7, 0], color=PALETTE.muted,
+                 stroke_width=2))
+        self.add(self.rows, self.header)
 
 
 class VanishOrExplode(LectureScene):
-    title = "Vanishing and exploding"
-    reads = ("scalar/w", "scalar/factor")
+    act = act_named("vanish_explode")
 
     def construct(self):
+        self.show_chapter_card()
         self.strip_to_one_number()
         self.multiply_again_and_again()
         self.draw_the_factors()
         self.back_to_the_matrix()
 
-    # Section
     def strip_to_one_number(self):
         self.next_section("One number")
         heading = get_heading("An RNN with a single number")
         forward = get_equation("h_t", "=", "w", r"\cdot h_{t-1} + x_t",
                                colors={"w": PALETTE.weight_h}).move_to(UP * 2.2)
-        chain = get_unrolled_chain(5, cell_labels=["h_{K-4}", "h_{K-3}", "h_{K-2}", "h_{K-1}",
+        chain = UnrolledChain(5, cell_labels=["h_{K-4}", "h_{K-3}", "h_{K-2}", "h_{K-1}",
                                                     "h_K"], weight_label="w")
         chain.remove(chain.inputs)
         chain.scale_to_fit_width(9.0).move_to(UP * 0.7)
@@ -127,17 +134,15 @@ class VanishOrExplode(LectureScene):
                                     for arrow, label in backward[1:]), lag_ratio=0.6))
             self.play(TransformFromCopy(step, many))
         self.wait(TIMING.pause)
-        self.check_layout()  # the fullest moment of the step, before it clears
         self.play(FadeOut(VGroup(heading, forward, chain, backward, step, many)),
                   run_time=TIMING.fast)
 
-    # Section
     def multiply_again_and_again(self):
         self.next_section("Multiply again and again")
         ws, factors = self.data["scalar/w"], self.data["scalar/factor"]
         terms = min(SHOWN_TERMS, factors.shape[1] - 1)
         heading = get_heading(f"{terms} steps back: w multiplied {terms} times")
-        table = get_product_table(ws, factors, terms).shift(UP * 0.4)
+        table = ProductTable(ws, factors, terms).shift(UP * 0.4)
         lo, hi = int(np.argmin(ws)), int(np.argmax(ws))
         rest = [hi] + [i for i in range(len(ws)) if i not in (lo, hi)]
         with self.narrate(
@@ -145,38 +150,35 @@ class VanishOrExplode(LectureScene):
                 f"is {number_to_words(factors[lo, 2], 3)}. "
                 f"After {terms} steps, only {number_to_words(factors[lo, terms], 3)} is left."):
             self.play(FadeIn(heading), FadeIn(table.header))
-            self.write_row(table, lo)
+            shown = [self.write_row(table.rows[lo])]
         with self.narrate(
                 f"With w equal to {ws[hi]:g} it grows instead: after {terms} steps, "
                 f"already {number_to_words(factors[hi, terms], 3)}. "
                 f"Only a weight of exactly one keeps it steady."):
-            for i in rest:
-                self.write_row(table, i)
+            shown += [self.write_row(table.rows[i]) for i in rest]
         self.wait(TIMING.pause)
-        self.check_layout()  # the fullest moment of the step, before it clears
         self.play(FadeOut(VGroup(heading, table.header,
-                                 *(VGroup(row.label, row.terms, row.shown)
-                                   for row in table.rows))), run_time=TIMING.fast)
+                                 *(VGroup(row.label, row.terms) for row in table.rows),
+                                 *shown)), run_time=TIMING.fast)
 
-    def write_row(self, table: VGroup, i: int):
-        """Write row ``i`` term by term, its running product updating."""
-        row = table.rows[i]
+    def write_row(self, row: ProductRow) -> MathTex:
+        """Write ``row`` term by term, its running product updating; returns the product
+        left on screen."""
         self.play(FadeIn(row.label), FadeIn(row.terms[0]), FadeIn(row.states[0]),
                   run_time=TIMING.fast)
         for k in range(1, len(row.terms)):
             self.play(FadeIn(row.terms[k], shift=RIGHT * 0.1),
                       ReplacementTransform(row.states[k - 1], row.states[k]),
                       run_time=TIMING.fast)
-        row.shown = row.states[-1]
+        return row.states[-1]
 
-    # Section
     def draw_the_factors(self):
         self.next_section("The factor against k")
         ws, factors = self.data["scalar/w"], self.data["scalar/factor"]
         steps = factors.shape[1] - 1
         heading = get_heading("The gradient factor after k steps back")
-        chart = get_exponent_axes(steps, *exponent_range(factors), width=8.4, height=5.1,
-                                  x_label="k, steps back", y_label="factor")
+        chart = ExponentChart(steps, *exponent_range(factors), width=8.4, height=5.1,
+                              x_label="k, steps back", y_label="factor")
         chart.move_to(LEFT * 1.2 + DOWN * 0.4)
         axes = chart.axes
         k = ValueTracker(0)
@@ -211,25 +213,23 @@ class VanishOrExplode(LectureScene):
             self.play(LaggedStart(*(Write(end) for end in ends), lag_ratio=0.4))
             self.play(Circumscribe(VGroup(labels[lo_i], ends[lo_i]), color=PALETTE.accent))
         self.wait(TIMING.pause)
-        self.check_layout()  # the fullest moment of the step, before it clears
         curves.clear_updaters()
         heads.clear_updaters()
         self.play(FadeOut(VGroup(heading, chart, curves, heads, labels, ends)),
                   run_time=TIMING.fast)
 
-    # Section
     def back_to_the_matrix(self):
         self.next_section("Back to W_h")
         heading = get_heading("A real RNN multiplies by a matrix")
         product = get_equation(r"{\partial h_T \over \partial h_0}", "=", "W_h",
                                r"^T \prod_{t=1}^T f'(h_t)",
-                               colors={"W_h": PALETTE.weight_h}).move_to(UP * 1.6)
+                               colors=SYMBOL_COLORS).move_to(UP * 1.6)
         slopes = SurroundingRectangle(product[3][1:], color=PALETTE.accent, buff=0.08)
         explode = VGroup(
-            get_equation("W_h", "> 1", colors={"W_h": PALETTE.weight_h}),
+            get_equation("W_h", "> 1", colors=SYMBOL_COLORS),
             get_text("the gradient explodes", SIZES.body, PALETTE.explode))
         vanish = VGroup(
-            get_equation("W_h", "< 1", colors={"W_h": PALETTE.weight_h}),
+            get_equation("W_h", "< 1", colors=SYMBOL_COLORS),
             get_text("the gradient vanishes", SIZES.body, PALETTE.vanish))
         for rule in (explode, vanish):
             rule.arrange(RIGHT, buff=0.6)
@@ -249,6 +249,5 @@ class VanishOrExplode(LectureScene):
                           "come back to that."):
             self.play(Create(slopes), Write(note))
         self.wait(TIMING.pause)
-        self.check_layout()  # the fullest moment of the step, before it clears
         self.play(FadeOut(VGroup(heading, product, slopes, rules, note)),
                   run_time=TIMING.fast)

@@ -4,16 +4,24 @@ clouds sentence it cannot finish; and its bias towards short-term dependencies."
 
 from manim import *
 
+from scenes.acts import act_named
+from scenes.findings import (
+    first_failing_length,
+    gradient_ratio,
+    slope_change,
+    telescoping_factors,
+)
+from scenes.lecture_scene import LectureScene
 from scenes.mobjects import (
+    GradientChart,
     fit_width,
     get_caption,
-    get_gradient_chart,
     get_heading,
     get_text,
     get_words,
 )
-from scenes.narration import LectureScene
 from scenes.numbers import (
+    log_fraction,
     number_to_tex,
     number_to_text,
     number_to_words,
@@ -31,12 +39,11 @@ def get_gradient_ribbon(norms, low: float, high: float, width: float) -> VGroup:
     thick and bright where the gradient is large, thin and dark where it is small; exact
     zeros dashed. ``ribbon[t]`` is step t's segment."""
     step = width / len(norms)
-    span = np.log10(high) - np.log10(low)
     ribbon = VGroup()
     for t, norm in enumerate(norms):
         start, end = [(t + 1) * step - width / 2, 0, 0], [t * step - width / 2, 0, 0]
         if norm > 0:
-            frac = float(np.clip((np.log10(norm) - np.log10(low)) / span, 0, 1))
+            frac = log_fraction(norm, low, high)
             ribbon.add(Line(start, end, stroke_width=1.5 + 10 * frac,
                             color=grad_to_color(norm, low, high)))
         else:
@@ -56,11 +63,10 @@ def get_tiny_chain(steps: int, width: float) -> VGroup:
 
 
 class WhyItIsAProblem(LectureScene):
-    title = "Why it is a problem"
-    reads = ("rnn_tanh/grad", "rnn_tanh/probe/tokens", "rnn_tanh/probe/target",
-             "rnn_tanh/train/accuracy", "sweep/seq_len", "sweep/rnn_tanh/accuracy")
+    act = act_named("why_problem")
 
     def construct(self):
+        self.show_chapter_card()
         self.load_gradients()
         self.shrink_backward()
         self.replay_training()
@@ -75,7 +81,6 @@ class WhyItIsAProblem(LectureScene):
         self.low, self.high = float(positive.min()), float(positive.max())
         self.words = self.data.words("recall", self.data["rnn_tanh/probe/tokens"])
 
-    # Section
     def shrink_backward(self):
         self.next_section("The gradient shrinks backward")
         final = self.norms[-1]
@@ -87,7 +92,7 @@ class WhyItIsAProblem(LectureScene):
         loss.next_to(chain, RIGHT, buff=0.15)
         ribbon = get_gradient_ribbon(final, self.low, self.high, CHART_WIDTH)
         ribbon.next_to(chain, DOWN, buff=0.2)
-        chart = get_gradient_chart(final, self.low, self.high, CHART_WIDTH, CHART_HEIGHT)
+        chart = GradientChart(final, self.low, self.high, CHART_WIDTH, CHART_HEIGHT)
         chart.shift(DOWN * 0.75 + RIGHT * 0.4)
         bars = chart.bars
         first = get_text(f'"{self.words[0]}"', SIZES.small).next_to(bars[0], DOWN, buff=0.2)
@@ -121,18 +126,16 @@ class WhyItIsAProblem(LectureScene):
         with self.narrate("The error due to further back time steps has smaller and smaller "
                           "gradients."):
             self.play(Write(caption))
-        self.check_layout()
         self.play(FadeOut(VGroup(chain, loss, ribbon, caption, first_value, last_value)))
         self.chart, self.chart_labels, self.heading = chart, VGroup(first, last), heading
 
-    # Section
     def replay_training(self):
         self.next_section("All through training")
         chart, norms, steps = self.chart, self.norms, self.steps
         heading = get_heading("All through training")
 
         def get_counter(i: int) -> VGroup:
-            ratio = norms[i][0] / norms[i][-1] if norms[i][-1] > 0 else 0.0
+            ratio = gradient_ratio(norms[i])
             ratio_text = number_to_text(ratio) if ratio else "0 (underflow)"
             return VGroup(
                 get_text(f"training step {steps[i]} of {steps[-1]}", SIZES.label),
@@ -141,15 +144,14 @@ class WhyItIsAProblem(LectureScene):
             ).arrange(RIGHT, buff=0.8).next_to(chart, DOWN, buff=0.75)
 
         def get_bars(i: int) -> VGroup:
-            return get_gradient_chart(norms[i], self.low, self.high, CHART_WIDTH,
-                                      CHART_HEIGHT).bars.move_to(chart.bars, DOWN)
+            return GradientChart(norms[i], self.low, self.high, CHART_WIDTH,
+                                 CHART_HEIGHT).bars.move_to(chart.bars, DOWN)
 
         counter = get_counter(0)
-        start = np.log10(norms[0][0] / norms[0][-1])
-        change = np.log10(norms[-1][0] / norms[-1][-1]) - start
-        verdict = ("If anything, it gets steeper." if change < -0.5 else
-                   "It flattens a little, but stays steep." if change > 1 else
-                   "The slope hardly changes.")
+        verdict = {"steeper": "If anything, it gets steeper.",
+                   "flatter": "It flattens a little, but stays steep.",
+                   "same": "The slope hardly changes."}[
+            slope_change([gradient_ratio(n) for n in norms])]
         with self.narrate(f"Does training fix this? Here are {len(steps)} moments of "
                           f"training, from step {steps[0]} to {steps[-1]}."):
             self.play(ReplacementTransform(self.heading, heading),
@@ -164,26 +166,21 @@ class WhyItIsAProblem(LectureScene):
                           FadeIn(new, shift=UP * 0.2), run_time=TIMING.normal)
                 counter = new
                 self.wait(TIMING.pause)
-        self.check_layout()
         self.play(FadeOut(VGroup(heading, chart, counter, self.chart_labels)))
 
-    # Section
     def multiply_small_numbers(self):
         self.next_section("Multiply many small numbers")
-        final = self.norms[-1]
-        zeros = np.flatnonzero(final <= 0)
-        begin = int(zeros[-1]) + 1 if len(zeros) else 0  # ratios telescope from here on
-        if begin >= len(final) - 1:
+        run = telescoping_factors(self.norms[-1])
+        if run is None:
             return
-        factors = final[begin:-1] / final[begin + 1:]
+        factors, typical = run.factors, run.typical
         count = len(factors)
-        typical = float(np.exp(np.log(factors).mean())) if count else 1.0
         shown = " \\times ".join(f"{f:.2f}" for f in factors[::-1][:4])
         heading = get_heading("Multiply many small numbers together")
         per_step = get_text("each step back multiplies the gradient by a factor:",
                             SIZES.body).shift(UP * 1.6)
         product = MathTex(shown, r"\times \cdots \times", f"{factors[0]:.2f}",
-                          r"=", number_to_tex(final[begin] / final[-1]),
+                          r"=", number_to_tex(run.product),
                           font_size=SIZES.equation, color=PALETTE.text)
         product[4].set_color(PALETTE.accent)
         brace = Brace(product[:3], DOWN, color=PALETTE.muted)
@@ -197,13 +194,11 @@ class WhyItIsAProblem(LectureScene):
             self.play(FadeIn(heading), FadeIn(per_step))
             self.play(Write(product[:3]), GrowFromCenter(brace), FadeIn(brace_label))
         with self.narrate(f"Multiply many small numbers together, {count} of them, and you "
-                          f"get {number_to_words(final[begin] / final[-1])}."):
+                          f"get {number_to_words(run.product)}."):
             self.play(Write(product[3:]))
             self.play(Write(power))
-        self.check_layout()
         self.play(FadeOut(VGroup(heading, per_step, product, brace, brace_label, power)))
 
-    # Section
     def finish_the_sentence(self):
         self.next_section("The clouds are dark")
         final, words = self.norms[-1], self.words
@@ -258,10 +253,8 @@ class WhyItIsAProblem(LectureScene):
                           f"percent of the time; guessing gives {percent_to_words(chance)}."):
             self.play(LaggedStart(*(FadeIn(row, shift=RIGHT * 0.2) for row in scores),
                                   lag_ratio=0.5))
-        self.check_layout()
         self.play(FadeOut(VGroup(heading, sentence, answer, arc, weaker, scores)))
 
-    # Section
     def favour_short_term(self):
         self.next_section("Short-term bias")
         lengths = self.data["sweep/seq_len"]
@@ -289,11 +282,9 @@ class WhyItIsAProblem(LectureScene):
         y_label.next_to(base, UP, buff=height + 0.6).align_to(base, LEFT)
         chart = VGroup(base, bars, labels, values, chance_line, chance_label, x_label, y_label)
         chart.move_to(DOWN * 0.35)
-        near_chance = accuracy < chance + 0.1
-        fails_from = len(near_chance) - int(np.argmin(near_chance[::-1])) \
-            if not near_chance.all() else 0  # the first length of the failing tail
+        fails_from = first_failing_length(accuracy, chance)
         fail_words = (f" From {lengths[fails_from]} words on, it is no better than chance."
-                      if fails_from < len(lengths) else "")
+                      if fails_from is not None else "")
         with self.narrate("So a plain RNN is biased towards short-term dependencies, and "
                           "struggles with long-term ones."):
             self.play(FadeIn(heading), Create(base), FadeIn(labels), FadeIn(x_label),
@@ -305,5 +296,4 @@ class WhyItIsAProblem(LectureScene):
             self.play(LaggedStart(*(GrowFromEdge(b, DOWN) for b in bars), lag_ratio=0.3),
                       LaggedStart(*(FadeIn(v) for v in values), lag_ratio=0.3))
         self.wait(TIMING.pause)
-        self.check_layout()
         self.play(FadeOut(VGroup(heading, chart)))

@@ -2,17 +2,21 @@
 
 from manim import *
 
+from bundle.contract import ACTIVATIONS, activation_key
+from scenes.acts import act_named
+from scenes.findings import gradient_ratio
+from scenes.lecture_scene import LectureScene
 from scenes.mobjects import (
+    ExponentChart,
+    GradientChart,
+    LstmCell,
     get_caption,
-    get_exponent_axes,
-    get_gradient_chart,
     get_heading,
     get_heatmap,
-    get_lstm_cell,
     get_polyline,
     get_text,
 )
-from scenes.narration import LectureScene
+from scenes.names import MODEL_NAMES
 from scenes.numbers import (
     exponent_range,
     number_to_tex,
@@ -22,26 +26,12 @@ from scenes.numbers import (
 )
 from scenes.theme import PALETTE, SIZES, TIMING
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu")
-NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "rnn_sigmoid": "sigmoid RNN",
-         "rnn_tanh": "tanh RNN", "rnn_relu": "ReLU RNN", "irnn": "IRNN", "lstm": "LSTM",
-         "gru": "GRU"}
-
-
-def first_to_last(norms: np.ndarray) -> float:
-    """How much of the gradient at the last step reaches the first: ||dL/dh_1|| / ||dL/dh_T||."""
-    return float(norms[0] / norms[-1]) if norms[-1] > 0 else 0.0
-
 
 class ThreeFixes(LectureScene):
-    title = "Three fixes"
-    reads = ("activation/x", "activation/d_sigmoid", "activation/d_tanh", "activation/d_relu",
-             "rnn_sigmoid/grad/h_norm", "rnn_tanh/grad", "rnn_relu/grad/h_norm", "irnn/grad",
-             "irnn/param/weight_hh_l0", "rnn_sigmoid/train/accuracy",
-             "rnn_tanh/train/accuracy", "rnn_relu/train/accuracy", "irnn/train/accuracy",
-             "lstm/train/accuracy", "gru/train/accuracy")
+    act = act_named("fixes")
 
     def construct(self):
+        self.show_chapter_card()
         self.list_the_fixes()
         self.compare_the_slopes()
         self.measure_the_activations()
@@ -52,7 +42,6 @@ class ThreeFixes(LectureScene):
     def accuracy(self, model: str) -> float:
         return float(self.data[f"{model}/train/accuracy"][-1])
 
-    # Section
     def list_the_fixes(self):
         self.next_section("Three fixes")
         heading = get_heading("Solutions to the vanishing gradient problem")
@@ -65,14 +54,12 @@ class ThreeFixes(LectureScene):
             self.play(FadeIn(heading))
             self.play(LaggedStart(*(FadeIn(f, shift=RIGHT * 0.2) for f in fixes),
                                   lag_ratio=0.6))
-        self.check_layout()  # the fullest moment of the step, before it clears
         self.play(FadeOut(VGroup(heading, fixes)), run_time=TIMING.fast)
 
-    # Section
     def compare_the_slopes(self):
         self.next_section("Activation slopes")
         x = self.data["activation/x"]
-        slopes = {name: self.data[f"activation/d_{name}"] for name in ACTIVATIONS}
+        slopes = {name: self.data[activation_key(f"d_{name}")] for name in ACTIVATIONS}
         top = max(float(s.max()) for s in slopes.values())
         heading = get_heading("1. Choose activation functions wisely")
         axes = Axes(x_range=[float(x.min()), float(x.max()), 2], y_range=[0, 1.2 * top, 0.25],
@@ -120,22 +107,20 @@ class ThreeFixes(LectureScene):
             self.play(Indicate(labels[1], color=PALETTE.accent),
                       Indicate(labels[2], color=PALETTE.accent))
         self.wait(TIMING.pause)
-        self.check_layout()  # the fullest moment of the step, before it clears
         self.play(FadeOut(VGroup(heading, axes, *curves.values(), labels, mark, peak_label,
                                  power, power_note)),
                   run_time=TIMING.fast)
 
-    # Section
     def measure_the_activations(self):
         self.next_section("Measured")
         models = ("rnn_sigmoid", "rnn_tanh", "rnn_relu")
-        ratios = np.array([first_to_last(self.data[f"{m}/grad/h_norm"][-1]) for m in models])
+        ratios = np.array([gradient_ratio(self.data[f"{m}/grad/h_norm"][-1]) for m in models])
         lo, _, _ = exponent_range(ratios)
         heading = get_heading("Measured: gradient at the first word, over the last")
-        chart = get_gradient_chart(ratios, 10.0**lo, max(1.0, ratios.max()), width=7.5,
+        chart = GradientChart(ratios, 10.0**lo, max(1.0, ratios.max()), width=7.5,
                                    height=3.9).shift(DOWN * 0.1)
         names = VGroup(*(
-            get_text(NAMES[m], SIZES.label, PALETTE.model(m))
+            get_text(MODEL_NAMES[m], SIZES.label, PALETTE.model(m))
             .next_to(bar, DOWN, buff=0.2).set_y(chart.get_bottom()[1] - 0.3)
             for m, bar in zip(models, chart.bars, strict=True)))
         scores = VGroup(*(
@@ -149,7 +134,7 @@ class ThreeFixes(LectureScene):
         verdict = "" if relu_helped else "ReLU alone did not help here."
         with self.narrate(
                 f"We trained all three; each bar is the first word's gradient relative to "
-                f"the last word's. The {NAMES[models[best]]} kept the most: "
+                f"the last word's. The {MODEL_NAMES[models[best]]} kept the most: "
                 f"{number_to_words(ratios[best], 3)}. {verdict}"):
             self.play(FadeIn(heading), FadeIn(chart.axis))
             self.play(LaggedStart(*(GrowFromEdge(b, DOWN) for b in chart.bars),
@@ -162,11 +147,9 @@ class ThreeFixes(LectureScene):
                           f"{percent_to_words(chance)}."):
             self.play(LaggedStart(*(FadeIn(s) for s in scores), lag_ratio=0.3))
         self.wait(TIMING.pause)
-        self.check_layout()  # the fullest moment of the step, before it clears
         self.play(FadeOut(VGroup(heading, chart, names, scores, values)),
                   run_time=TIMING.fast)
 
-    # Section
     def start_at_the_identity(self):
         self.next_section("Identity initialisation")
         trained = self.data["irnn/param/weight_hh_l0"]
@@ -195,12 +178,10 @@ class ThreeFixes(LectureScene):
             self.play(GrowArrow(arrow))
             self.play(FadeIn(end), Create(frames[1]), FadeIn(end_label))
         self.wait(TIMING.pause)
-        self.check_layout()  # the fullest moment of the step, before it clears
         self.play(FadeOut(VGroup(heading, cite, start, end, frames, start_label, end_label,
                                  arrow)),
                   run_time=TIMING.fast)
 
-    # Section
     def compare_the_flow(self):
         self.next_section("Gradient flow")
         models = ("rnn_tanh", "irnn")
@@ -212,8 +193,8 @@ class ThreeFixes(LectureScene):
         lo, hi, every = exponent_range(np.concatenate([scaled[m][[0, -1]].ravel()
                                                         for m in models]))
         heading = get_heading("The gradient reaching each word")
-        chart = get_exponent_axes(length, lo, hi, every, width=8.4, height=4.6,
-                                  x_label="word", y_label="gradient, relative")
+        chart = ExponentChart(length, lo, hi, every, width=8.4, height=4.6,
+                              x_label="word", y_label="gradient, relative")
         chart.move_to(LEFT * 1.0 + DOWN * 0.45)
         axes = chart.axes
 
@@ -223,7 +204,7 @@ class ThreeFixes(LectureScene):
             at = max(0, length // 8)
             values = {m: scaled[m][s][at] for m in models}
             labels = VGroup(*(
-                get_text(NAMES[m], SIZES.label, PALETTE.model(m))
+                get_text(MODEL_NAMES[m], SIZES.label, PALETTE.model(m))
                 .next_to(axes.value_to_point(t[at], values[m]),
                          UP if values[m] >= max(values.values()) else DOWN, buff=0.3)
                 for m in models))
@@ -253,18 +234,16 @@ class ThreeFixes(LectureScene):
                       run_time=TIMING.slow)
             self.play(FadeIn(tags))
         self.wait(TIMING.pause)
-        self.check_layout()  # the fullest moment of the step, before it clears
         self.play(FadeOut(VGroup(heading, chart, start, when[0], tags)),
                   run_time=TIMING.fast)
 
-    # Section
     def tease_the_gates(self):
         self.next_section("Gates")
         heading = get_heading("3. Use gates")
-        cell = get_lstm_cell().move_to(LEFT * 2.3 + DOWN * 0.3)
+        cell = LstmCell().move_to(LEFT * 2.3 + DOWN * 0.3)
         models = ("lstm", "gru", "rnn_tanh")
         scores = VGroup(*(
-            VGroup(get_text(NAMES[m], SIZES.body, PALETTE.model(m)),
+            VGroup(get_text(MODEL_NAMES[m], SIZES.body, PALETTE.model(m)),
                    get_text(percent_to_text(self.accuracy(m)), SIZES.body))
             .arrange(RIGHT, buff=0.4) for m in models))
         scores.arrange(DOWN, aligned_edge=LEFT, buff=0.45).move_to(RIGHT * 4.95 + DOWN * 0.3)
@@ -274,7 +253,8 @@ class ThreeFixes(LectureScene):
         with self.narrate("The third fix changes the cell: gates that selectively add or "
                           "remove information, as in LSTMs and GRUs."):
             self.play(FadeIn(heading), FadeIn(cell))
-            self.play(Indicate(VGroup(cell.forget, cell.input, cell.output),
+            self.play(Indicate(VGroup(*(cell.parts[gate] for gate in (
+                "forget_gate", "input_gate", "output_gate"))),
                                color=PALETTE.accent))
         reach = (f"Both reach {lstm} percent" if lstm == gru else
                  f"They reach {lstm} and {gru} percent")
@@ -282,6 +262,5 @@ class ThreeFixes(LectureScene):
             self.play(FadeIn(caption), LaggedStart(*(FadeIn(s) for s in scores),
                                                    lag_ratio=0.3))
         self.wait(TIMING.pause)
-        self.check_layout()  # the fullest moment of the step, before it clears
         self.play(FadeOut(VGroup(heading, cell, scores, caption)),
                   run_time=TIMING.fast)

@@ -5,16 +5,11 @@ from itertools import pairwise
 
 from manim import *
 
-from scenes.mobjects import (
-    fit_width,
-    get_bullets,
-    get_caption,
-    get_equation,
-    get_heading,
-    get_lstm_cell,
-    get_text,
-)
-from scenes.narration import LectureScene
+from scenes.acts import act_named
+from scenes.equations import get_lstm_equation
+from scenes.findings import Switch, find_the_switch
+from scenes.lecture_scene import LectureScene
+from scenes.mobjects import LstmCell, fit_width, get_bullets, get_caption, get_heading, get_text
 from scenes.numbers import percent_to_text, percent_to_words
 from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING
 
@@ -27,27 +22,6 @@ SECOND_NAME = "John"
 TUTORIAL_COLORS = {"biriyani": 0, "Bangladeshi": 0, "pasta": 1, "Italian": 1}
 # The two answers the example contrasts, each drawn in its own colour and labelled.
 CLASS_COLORS = (PALETTE.positive, PALETTE.negative)
-SYMBOL_COLORS = {
-    "f_t": PALETTE.forget_gate, "i_t": PALETTE.input_gate, "o_t": PALETTE.output_gate,
-    "C_t": PALETTE.cell_state, "C_{t-1}": PALETTE.cell_state,
-    r"\tilde{C}_t": PALETTE.candidate, "h_t": PALETTE.forward,
-}
-EQUATIONS = {
-    "forget": ("f_t", r"= \sigma(W_f \cdot [h_{t-1}, x_t] + b_f)"),
-    "input": ("i_t", r"= \sigma(W_i \cdot [h_{t-1}, x_t] + b_i)"),
-    "candidate": (r"\tilde{C}_t", r"= \tanh(W_c \cdot [h_{t-1}, x_t] + b_c)"),
-    "update": ("C_t", "=", "f_t", r"\cdot", "C_{t-1}", "+", "i_t", r"\cdot", r"\tilde{C}_t"),
-    "output": ("o_t", r"= \sigma(W_o \cdot [h_{t-1}, x_t] + b_o)"),
-    "hidden": ("h_t", "=", "o_t", r"\cdot \tanh(", "C_t", ")"),
-}
-
-
-def get_lstm_equation(name: str, size: float = SIZES.label * 1.4) -> MathTex:
-    """One of the tutorial's LSTM equations, its gate symbols in their gate colours."""
-    equation = get_equation(*EQUATIONS[name], size=size)
-    for part in equation:
-        part.set_color(SYMBOL_COLORS.get(part.tex_string, PALETTE.text))
-    return equation
 
 
 def get_word_axes(steps: int, width: float, height: float) -> Axes:
@@ -89,34 +63,16 @@ def spread_labels(labels, gap: float = 0.05) -> None:
             above.shift(UP * lift)
 
 
-def find_the_switch(words, prob, forget) -> dict:
-    """Where the probe's story happens, found in the data: ``final`` the model's last answer,
-    ``switch`` the word from which it holds it (the second dish), ``first`` its answer
-    before that, ``first_dish`` the word that made it, ``name`` the second person, ``dip``
-    the lowest forget gate from the name to just after the switch."""
-    final = int(prob[-1].argmax())
-    wrong = np.flatnonzero(prob.argmax(axis=1) != final)
-    switch = int(wrong[-1]) + 1 if len(wrong) else 0
-    first = int(prob[:switch].max(axis=0).argmax()) if switch else final
-    rise = np.diff(prob[:max(switch, 1), first], prepend=prob[0, first])
-    names = [t for t, w in enumerate(words) if w == SECOND_NAME and t <= switch]
-    name = names[-1] if names else max(switch - 2, 0)
-    dip = int(forget[name:switch + 2].argmin()) + name
-    return {"final": final, "switch": switch, "first": first, "first_dish": int(rise.argmax()),
-            "name": name, "dip": dip, "dish": words[switch]}
-
-
 class TheLstm(LectureScene):
-    title = "The LSTM"
-    reads = ("cuisine/lstm/probe",)
+    act = act_named("lstm")
 
     def construct(self):
+        self.show_chapter_card()
         self.introduce_gated_cell()
         self.build_the_cell()
         self.tell_the_example()
         self.watch_the_gates()
 
-    # Section
     def introduce_gated_cell(self):
         self.next_section("Long short-term memory")
         heading = get_heading("Long Short-Term Memory (LSTM)")
@@ -141,48 +97,48 @@ class TheLstm(LectureScene):
                     self.play(FadeIn(credit))
         self.play(FadeOut(VGroup(heading, bullets, credit)))
 
-    # Section
     def build_the_cell(self):
         self.next_section("The cell, part by part")
-        cell = get_lstm_cell(width=6.2, height=3.4).to_edge(LEFT, buff=LAYOUT.margin)
-        eqs = {name: get_lstm_equation(name) for name in EQUATIONS}
+        cell = LstmCell(width=6.2, height=3.4).to_edge(LEFT, buff=LAYOUT.margin)
+        steps = ("forget", "input", "candidate", "update", "output", "hidden")
+        eqs = {name: get_lstm_equation(name) for name in steps}
         note = get_text("0: forget everything,  1: keep everything", SIZES.small,
                         PALETTE.forget_gate)
-        column = VGroup(eqs["forget"], note, *(eqs[n] for n in list(EQUATIONS)[1:]))
+        column = VGroup(eqs["forget"], note, *(eqs[n] for n in steps[1:]))
         column.arrange(DOWN, aligned_edge=LEFT, buff=0.42)
         column.next_to(cell, RIGHT, buff=0.45)
         fit_width(column, config.frame_width / 2 - LAYOUT.margin - column.get_left()[0])
         column.next_to(cell, RIGHT, buff=0.45).set_y(0)
-        w, lab = cell.wires, cell.labels
         with self.narrate("On top runs the cell state, the long-term memory. The last "
                           "hidden state and new input feed four gates."):
-            self.play(FadeIn(cell.body), GrowArrow(cell.cell_line), FadeIn(lab[0], lab[1]))
-            self.play(Create(cell.hidden_line), Create(w[0]), FadeIn(lab[2], lab[4]))
+            self.play(*cell.reveal("body", "cell_line", "label_c_prev", "label_c"))
+            self.play(*cell.reveal("hidden_line", "bus", "label_h_prev", "label_x"))
         with self.narrate("The forget gate's sigmoid gives a number between zero and one: "
                           "zero forgets everything, one keeps everything."):
-            self.play(Create(w[1]), FadeIn(cell.forget, lab[5]))
-            self.play(Create(w[5]), FadeIn(cell.times_f), Write(eqs["forget"]))
+            self.play(*cell.reveal("to_forget", "forget_gate", "label_f"))
+            self.play(*cell.reveal("forget_to_times", "times_f"), Write(eqs["forget"]))
             self.play(FadeIn(note))
         with self.narrate("The input gate chooses what to store,"):
-            self.play(Create(w[2]), FadeIn(cell.input, lab[6]), Create(w[6]), Create(w[7]),
-                      FadeIn(cell.times_i), Write(eqs["input"]))
+            self.play(*cell.reveal("to_input", "input_gate", "label_i", "input_up",
+                                   "input_to_times", "times_i"), Write(eqs["input"]))
         with self.narrate("and a tanh layer proposes candidate values."):
-            self.play(Create(w[3]), FadeIn(cell.candidate, lab[7]), Create(w[8]),
-                      Create(w[9]), Write(eqs["candidate"]))
+            self.play(*cell.reveal("to_candidate", "candidate_gate", "label_candidate",
+                                   "candidate_up", "candidate_to_times"),
+                      Write(eqs["candidate"]))
         with self.narrate("The cell state becomes the old state times the forget gate, plus "
                           "the candidate times the input gate."):
-            self.play(Create(w[10]), FadeIn(cell.plus), Write(eqs["update"]))
-            self.play(Indicate(cell.cell_line, color=PALETTE.accent, scale_factor=1.03))
+            self.play(*cell.reveal("times_i_to_plus", "plus"), Write(eqs["update"]))
+            self.play(Indicate(cell.parts["cell_line"], color=PALETTE.accent,
+                               scale_factor=1.03))
         with self.narrate("The output gate picks what part of the cell state becomes the "
                           "hidden state."):
-            self.play(Create(w[4]), FadeIn(cell.output, lab[8]), Create(w[11]),
-                      FadeIn(cell.times_o), Write(eqs["output"]))
-            self.play(Create(w[12]), FadeIn(cell.tanh_c), Create(w[13]), Create(w[14]),
-                      FadeIn(lab[3]), Write(eqs["hidden"]))
+            self.play(*cell.reveal("to_output", "output_gate", "label_o", "output_to_times",
+                                   "times_o"), Write(eqs["output"]))
+            self.play(*cell.reveal("cell_to_tanh", "tanh_c", "tanh_to_times", "to_h",
+                                   "label_h"), Write(eqs["hidden"]))
         self.wait(TIMING.slow)
         self.play(FadeOut(cell), FadeOut(column))
 
-    # Section
     def tell_the_example(self):
         self.next_section("Biriyani or pasta")
         t2c = {word: CLASS_COLORS[k] for word, k in TUTORIAL_COLORS.items()}
@@ -198,7 +154,6 @@ class TheLstm(LectureScene):
             self.play(Circumscribe(lines[1], color=PALETTE.accent))
         self.play(FadeOut(lines))
 
-    # Section
     def watch_the_gates(self):
         self.next_section("A real LSTM reads the sentence")
         probe = "cuisine/lstm/probe"
@@ -206,12 +161,12 @@ class TheLstm(LectureScene):
         gates = self.data[f"{probe}/gate/forget"]  # (T, H)
         forget = gates.mean(axis=1)  # (T,)
         inputs = self.data[f"{probe}/gate/input"].mean(axis=1)  # (T,)
-        at = find_the_switch(words, self.data[f"{probe}/prob"], forget)
+        at = find_the_switch(words, self.data[f"{probe}/prob"], forget, SECOND_NAME)
         steps, units = gates.shape
         heading = get_heading("A trained LSTM reads the sentence")
         top = get_word_axes(steps, 10.4, 1.8).to_edge(LEFT, buff=0.9).set_y(1.75)
-        colors = {at["first_dish"]: CLASS_COLORS[0], at["switch"]: CLASS_COLORS[1],
-                  at["name"]: PALETTE.accent}
+        colors = {at.first_dish: CLASS_COLORS[0], at.switch: CLASS_COLORS[1],
+                  at.name: PALETTE.accent}
         ticks = get_word_ticks(top, words, colors)
         bars = get_value_bars(top, forget, PALETTE.forget_gate)
         gate_label = get_text(f"forget gate\n(mean of {units})", SIZES.small,
@@ -221,7 +176,7 @@ class TheLstm(LectureScene):
         input_label = get_text("input gate", SIZES.small, PALETTE.input_gate)
         input_label.next_to(top.c2p(steps - 0.5, inputs[-1]), RIGHT, buff=0.2)
         spread_labels([input_label, gate_label])
-        name, dip, switch = at["name"], at["dip"], at["switch"]
+        name, dip, switch = at.name, at.dip, at.switch
         held = float(forget[:max(name, 1)].mean())
         window = SurroundingRectangle(VGroup(*bars[name:dip + 1], *ticks[name:dip + 1]),
                                       color=PALETTE.accent, buff=0.06)
@@ -232,23 +187,23 @@ class TheLstm(LectureScene):
                       FadeIn(gate_label))
         change = (f"it drops to {forget[dip]:.2f}, clearing the old dish"
                   if forget[dip] < held - 0.05 else f"it barely moves, {forget[dip]:.2f}")
-        with self.narrate(f"Carrying {words[at['first_dish']]}, the gate stays near "
+        with self.narrate(f"Carrying {words[at.first_dish]}, the gate stays near "
                           f"{held:.2f}. At {', '.join(words[name:dip + 1])}, {change}."):
-            self.play(Indicate(ticks[at["first_dish"]], color=CLASS_COLORS[0]))
+            self.play(Indicate(ticks[at.first_dish], color=CLASS_COLORS[0]))
             self.play(Create(window))
         if name and inputs[name:switch + 1].max() >= inputs[:name].max():
             with self.narrate(f"The input gate opens widest there, "
                               f"{inputs[name:switch + 1].max():.2f}."):
                 self.play(Create(input_line), FadeIn(input_label))
-        self.show_the_answer(top, ticks, at)
+        self.show_the_answer(top, ticks, words, at)
         self.wait(TIMING.pause)
         self.play(FadeOut(Group(*self.mobjects)))
 
-    def show_the_answer(self, top: Axes, ticks: VGroup, at: dict):
+    def show_the_answer(self, top: Axes, ticks: VGroup, words: list[str], at: Switch):
         """The model's answer after each word, on the same word axis as the gates."""
         prob = self.data["cuisine/lstm/probe/prob"]  # (T, C)
         classes = self.data.vocab["cuisine"]["classes"]
-        steps, first, final, switch = len(prob), at["first"], at["final"], at["switch"]
+        steps, first, final, switch = len(prob), at.first, at.final, at.switch
         low = get_word_axes(steps, 10.4, 1.5).align_to(top, LEFT).set_y(-1.6)
         shown = (first, final) if first != final else (final,)
         curves = VGroup(*(low.plot_line_graph(range(steps), prob[:, k], add_vertex_dots=False,
@@ -265,7 +220,7 @@ class TheLstm(LectureScene):
         note = get_text(f"{classes[final]} {percent_to_text(p)}", SIZES.small, CLASS_COLORS[1])
         note.next_to(low.c2p(switch, p), LEFT, buff=0.15)
         said = (f"{classes[first]}, until it switches to {classes[final]} exactly at "
-                f"{at['dish']}, with {percent_to_words(p)} percent" if first != final
+                f"{words[switch]}, with {percent_to_words(p)} percent" if first != final
                 else f"{classes[final]} throughout")
         with self.narrate(f"Below, its answer after each word: {said}."):
             self.play(Create(low), FadeIn(title))

@@ -5,16 +5,13 @@ import math
 
 from manim import *
 
-from scenes.mobjects import (
-    fit_width,
-    get_caption,
-    get_equation,
-    get_exponent_axes,
-    get_heading,
-    get_lstm_cell,
-    get_text,
-)
-from scenes.narration import LectureScene
+from bundle.contract import SWEEP_MODELS
+from scenes.acts import act_named
+from scenes.equations import get_lstm_equation
+from scenes.findings import gradient_ratio, group_by_end, length_reach
+from scenes.lecture_scene import LectureScene
+from scenes.mobjects import ExponentChart, LstmCell, fit_width, get_caption, get_heading, get_text
+from scenes.names import MODEL_NAMES
 from scenes.numbers import (
     exponent_range,
     number_to_tex,
@@ -24,75 +21,57 @@ from scenes.numbers import (
 )
 from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING, value_to_color
 
-MODEL_NAMES = {"rnn_tanh": "tanh RNN", "irnn": "IRNN", "lstm": "LSTM", "gru": "GRU"}
-TRAINED = ("rnn_tanh", "irnn", "lstm", "gru")
 
-
-def get_accuracy_table(values, rows, columns, row_colors, cell=(1.45, 0.72)) -> VGroup:
+class AccuracyTable(VGroup):
     """Accuracy per model (rows) and sequence length (columns): each cell coloured by its
-    value (cividis) and printed as a percentage. ``table.cells[r][c]``."""
-    w, h = cell
-    cells = VGroup()
-    for r, row in enumerate(values):
-        line = VGroup()
-        for c, value in enumerate(row):
-            box = Rectangle(width=w, height=h, stroke_color=PALETTE.background, stroke_width=3,
-                            fill_color=value_to_color(value), fill_opacity=1)
-            ink = PALETTE.background if value > 0.6 else PALETTE.text
-            line.add(VGroup(box, get_text(percent_to_text(value), SIZES.label, ink).move_to(box))
-                     .move_to([c * w, -r * h, 0]))
-        cells.add(line)
-    names = VGroup(*(get_text(name, SIZES.label, color).next_to(line, LEFT, buff=0.25)
-                     for name, color, line in zip(rows, row_colors, cells, strict=True)))
-    heads = VGroup(*(get_text(str(n), SIZES.label, PALETTE.muted)
-                     .next_to(cells[0][c], UP, buff=0.15) for c, n in enumerate(columns)))
-    table = VGroup(names, heads, cells)
-    table.cells, table.names, table.heads = cells, names, heads
-    return table
+    value (cividis) and printed as a percentage. Parts: ``cells`` (``cells[r][c]``), the
+    row ``names`` and the column ``heads``."""
 
-
-def group_by_end(curves: dict, tolerance: float = 0.05) -> list[list[str]]:
-    """Models whose curves end at (nearly) the same value, to label them together."""
-    groups: list[list[str]] = []
-    for name in sorted(curves, key=lambda n: -curves[n][-1]):
-        if groups and abs(curves[groups[-1][0]][-1] - curves[name][-1]) <= tolerance:
-            groups[-1].append(name)
-        else:
-            groups.append([name])
-    return groups
+    def __init__(self, values, rows, columns, row_colors, cell=(1.45, 0.72)):
+        super().__init__()
+        w, h = cell
+        self.cells = VGroup()
+        for r, row in enumerate(values):
+            line = VGroup()
+            for c, value in enumerate(row):
+                box = Rectangle(width=w, height=h, stroke_color=PALETTE.background,
+                                stroke_width=3, fill_color=value_to_color(value),
+                                fill_opacity=1)
+                ink = PALETTE.background if value > 0.6 else PALETTE.text
+                line.add(VGroup(box, get_text(percent_to_text(value), SIZES.label, ink)
+                                .move_to(box)).move_to([c * w, -r * h, 0]))
+            self.cells.add(line)
+        self.names = VGroup(*(get_text(name, SIZES.label, color).next_to(line, LEFT, buff=0.25)
+                              for name, color, line in zip(rows, row_colors, self.cells,
+                                                           strict=True)))
+        self.heads = VGroup(*(get_text(str(n), SIZES.label, PALETTE.muted)
+                              .next_to(self.cells[0][c], UP, buff=0.15)
+                              for c, n in enumerate(columns)))
+        self.add(self.names, self.heads, self.cells)
 
 
 class GradientHighway(LectureScene):
-    title = "The gradient highway"
-    reads = ("lstm/probe/gate/forget", "lstm/grad/c_norm", "rnn_tanh/grad/h_norm",
-             "rnn_tanh/train", "irnn/train", "lstm/train", "gru/train", "sweep")
+    act = act_named("highway")
 
     def construct(self):
+        self.show_chapter_card()
         self.open_the_highway()
         self.compare_gradients()
         self.compare_training()
         self.sweep_the_length()
 
-    # Section
     def open_the_highway(self):
         self.next_section("An additive path")
-        cell = get_lstm_cell(width=6.2, height=3.0).move_to(UP * 1.45)
+        cell = LstmCell(width=6.2, height=3.0).move_to(UP * 1.45)
         forget = float(self.data["lstm/probe/gate/forget"].mean())
-        update = get_equation("C_t", "=", "f_t", r"\cdot", "C_{t-1}", "+", "i_t", r"\cdot",
-                              r"\tilde{C}_t")
-        slope = get_equation(r"{\partial C_t \over \partial C_{t-1}}", "=", "f_t",
-                             r"+\ \text{indirect paths}")
-        colors = {"C_t": PALETTE.cell_state, "C_{t-1}": PALETTE.cell_state,
-                  "f_t": PALETTE.forget_gate, "i_t": PALETTE.input_gate,
-                  r"\tilde{C}_t": PALETTE.candidate}
-        for part in (*update, *slope):
-            part.set_color(colors.get(part.tex_string, PALETTE.text))
+        update = get_lstm_equation("update", size=SIZES.equation)
+        slope = get_lstm_equation("cell_gradient", size=SIZES.equation)
         VGroup(update, slope).arrange(DOWN, buff=0.35).next_to(cell, DOWN, buff=0.35)
         value = get_text(f"trained LSTM: mean forget gate = {forget:.2f}", SIZES.label,
                          PALETTE.forget_gate).next_to(slope, DOWN, buff=0.3)
-        line = cell.cell_line
-        flow = Arrow([cell.body.get_right()[0], line.get_y() + 0.28, 0],
-                     [cell.body.get_left()[0], line.get_y() + 0.28, 0], buff=0.1,
+        line, body = cell.parts["cell_line"], cell.parts["body"]
+        flow = Arrow([body.get_right()[0], line.get_y() + 0.28, 0],
+                     [body.get_left()[0], line.get_y() + 0.28, 0], buff=0.1,
                      color=PALETTE.gradient, stroke_width=6,
                      max_tip_length_to_length_ratio=0.04)
         with self.narrate("Why does this help? Look at the cell state again. It is updated "
@@ -103,7 +82,8 @@ class GradientHighway(LectureScene):
         with self.narrate("So the gradient from one cell state to the one before is simply "
                           "the forget gate, plus some indirect paths through the gates."):
             self.play(Write(slope))
-            self.play(GrowArrow(flow), Indicate(cell.times_f, color=PALETTE.forget_gate))
+            self.play(GrowArrow(flow), Indicate(cell.parts["times_f"],
+                                                color=PALETTE.forget_gate))
         with self.narrate(f"In our trained LSTM the forget gate averages {forget:.2f}. Close "
                           f"to one, so the gradient passes almost unchanged, step after step: "
                           f"a highway back through time."):
@@ -113,7 +93,6 @@ class GradientHighway(LectureScene):
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(cell, update, slope, value, flow)))
 
-    # Section
     def compare_gradients(self):
         self.next_section("The same sentence, two models")
         rnn = self.data["rnn_tanh/grad/h_norm"][-1]  # (T,) final weights
@@ -121,9 +100,9 @@ class GradientHighway(LectureScene):
         curves = {"rnn_tanh": rnn / rnn[-1], "lstm": lstm / lstm[-1]}
         steps = len(rnn)
         lo, hi, every = exponent_range(np.concatenate(list(curves.values())), step_max=5)
-        chart = get_exponent_axes(steps, lo, hi, every, width=10.0, height=4.4,
-                                  x_label="word position in the sentence",
-                                  y_label="gradient / its value at the last word")
+        chart = ExponentChart(steps, lo, hi, every, width=10.0, height=4.4,
+                              x_label="word position in the sentence",
+                              y_label="gradient / its value at the last word")
         axes = chart.axes
         chart.shift(DOWN * 0.2 + RIGHT * 0.5 - axes.get_center())
         heading = get_heading(f"Gradient reaching each word, {steps}-word sentence")
@@ -142,7 +121,7 @@ class GradientHighway(LectureScene):
             middle = keep[len(keep) // 2]
             side = DOWN + RIGHT if name == "rnn_tanh" else UP
             what = " cell state" if name == "lstm" else " hidden state"
-            labels.add(get_text(MODEL_NAMES.get(name, name) + what, SIZES.label, color)
+            labels.add(get_text(MODEL_NAMES[name] + what, SIZES.label, color)
                        .next_to(axes.c2p(middle + 1, logs[len(keep) // 2]), side, buff=0.2))
         with self.narrate(f"Here is the proof, on the same {steps} word sentence. Each curve "
                           f"is the gradient reaching each word, divided by its value at the "
@@ -150,7 +129,7 @@ class GradientHighway(LectureScene):
             self.play(FadeIn(heading), FadeIn(chart))
             self.play(Create(lines[0]), FadeIn(labels[0]), run_time=TIMING.slow)
         with self.narrate(f"The tanh RNN's gradient shrinks to "
-                          f"{number_to_words(rnn[0] / rnn[-1], about=True)} at the first "
+                          f"{number_to_words(gradient_ratio(rnn), about=True)} at the first "
                           f"word. The LSTM's cell state gradient never falls "
                           f"below {curves['lstm'].min():.2f}."):
             self.play(FadeIn(marks[0]))
@@ -159,11 +138,10 @@ class GradientHighway(LectureScene):
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(heading, chart, lines, labels, marks)))
 
-    # Section
     def compare_training(self):
         self.next_section("Who learns")
-        curves = {m: self.data[f"{m}/train/accuracy"] for m in TRAINED}
-        last = int(max(self.data[f"{m}/train/step"][-1] for m in TRAINED))
+        curves = {m: self.data[f"{m}/train/accuracy"] for m in SWEEP_MODELS}
+        last = int(max(self.data[f"{m}/train/step"][-1] for m in SWEEP_MODELS))
         chance = 1 / len(self.data.vocab["recall"]["classes"])
         tick = 10 ** math.floor(math.log10(last)) if last >= 10 else 1
         axes = Axes(x_range=[0, last, tick], y_range=[0, 1, 0.25], x_length=9.5, y_length=4.4,
@@ -181,7 +159,7 @@ class GradientHighway(LectureScene):
         chance_label.next_to(axes.c2p(last * 0.5, chance), DOWN, buff=0.3)
         lines = {m: axes.plot_line_graph(self.data[f"{m}/train/step"], curves[m],
                                          add_vertex_dots=False, line_color=PALETTE.model(m),
-                                         stroke_width=4) for m in TRAINED}
+                                         stroke_width=4) for m in SWEEP_MODELS}
         labels = VGroup()
         for group in group_by_end(curves):
             names = [MODEL_NAMES[m] for m in group]
@@ -204,26 +182,25 @@ class GradientHighway(LectureScene):
         self.play(FadeOut(VGroup(heading, axes, ticks, dashed, chance_label, labels,
                                  *lines.values())))
 
-    # Section
     def sweep_the_length(self):
         self.next_section("Longer sentences")
         lengths = self.data["sweep/seq_len"]
-        models = [m for m in TRAINED if f"sweep/{m}/accuracy" in self.data]
+        models = [m for m in SWEEP_MODELS if f"sweep/{m}/accuracy" in self.data]
         values = np.array([self.data[f"sweep/{m}/accuracy"] for m in models])  # (models, L)
-        table = get_accuracy_table(values, [MODEL_NAMES[m] for m in models], lengths,
-                                   [PALETTE.model(m) for m in models])
+        table = AccuracyTable(values, [MODEL_NAMES[m] for m in models], lengths,
+                              [PALETTE.model(m) for m in models])
         heading = get_heading("Final accuracy against sentence length")
         axis_name = get_caption("sentence length (words)", SIZES.label)
         axis_name.next_to(table.heads, UP, buff=0.25).align_to(table.cells, LEFT)
         fit_width(VGroup(table, axis_name)).move_to(DOWN * 0.4)
 
         def reach(row) -> str:
-            ok = np.flatnonzero(row >= 0.9)
-            if len(ok) == len(row):
-                return f"stays above 90 percent all the way to {lengths[-1]} words"
-            if len(ok) == 0 or ok[0] != 0:
+            found = length_reach(lengths, row)
+            if found.kind == "all":
+                return f"stays above 90 percent all the way to {found.length} words"
+            if found.kind == "none":
                 return "never gets above 90 percent"
-            return f"copes up to {lengths[np.argmin(row >= 0.9) - 1]} words"
+            return f"copes up to {found.length} words"
 
         said = "; ".join(f"the {MODEL_NAMES[m]} {reach(row)}" for m, row in zip(
             models, values, strict=True))

@@ -3,8 +3,10 @@ the tutorial's sources, and where every number came from."""
 
 from manim import *
 
+from scenes.acts import act_named
+from scenes.findings import gradient_ratio
+from scenes.lecture_scene import LectureScene
 from scenes.mobjects import fit_width, get_bullets, get_heading, get_text
-from scenes.narration import LectureScene
 from scenes.numbers import number_to_text, number_to_words, percent_to_text, percent_to_words
 from scenes.theme import PALETTE, SIZES, TIMING
 
@@ -32,19 +34,18 @@ def get_reference(authors: str, title: str, width: float) -> VGroup:
 
 
 class Summary(LectureScene):
-    title = "Summary and references"
-    reads = ("rnn_tanh/grad/h_norm", "rnn_tanh/train/accuracy", "lstm/train/accuracy")
+    act = act_named("summary")
 
     def construct(self):
+        self.show_chapter_card()
         self.recap_the_lecture()
         self.list_the_references()
 
-    # Section
     def recap_the_lecture(self):
         self.next_section("Summary")
         norms = self.data["rnn_tanh/grad/h_norm"][-1]  # (T,) final weights
-        ratio = norms[0] / norms[-1]
-        steps = self.data.config["seq_len"]
+        ratio = gradient_ratio(norms)
+        steps = len(norms)
         rnn = float(self.data["rnn_tanh/train/accuracy"][-1])
         lstm = float(self.data["lstm/train/accuracy"][-1])
         heading = get_heading("Summary")
@@ -75,7 +76,6 @@ class Summary(LectureScene):
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(heading, bullets)))
 
-    # Section
     def list_the_references(self):
         self.next_section("References")
         heading = get_heading("References")

@@ -1,0 +1,109 @@
+"""The scene every act extends: theme, voice, the act's data, its chapter card, narration
+blocks and layout checks.
+
+Each act's scene class sets ``act`` to its record from :mod:`scenes.acts`; the record gives
+the chapter's title and number and what the scene reads. ``construct()`` opens with
+``self.show_chapter_card()``, the first step of every act, so no chapter starts on a blank
+frame.
+
+Every step sits in a narration block, ``with self.narrate("..."):`` (manim-voiceover's
+``voiceover``, which works with Manim 0.22 here), so the animation's timing follows the
+words, and the words become the subtitles. The voice comes from the ``LECTURE_VOICE``
+environment variable and the bundle from ``LECTURE_DATA``, both set by ``lecture render``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from manim import FadeOut, Mobject, config, logger
+from manim_voiceover import VoiceoverScene
+
+from bundle import DEFAULT_BUNDLE, Bundle, load_bundle
+
+from .acts import Act
+from .layout import LayoutError, layout_problems
+from .mobjects import get_chapter_card
+from .speech import speech_service, write_silence
+from .theme import PALETTE, TIMING
+from .voices import DEFAULT_VOICE
+
+__all__ = ["Block", "LectureScene"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One narration block: its words and when it was spoken, in scene seconds."""
+
+    text: str
+    start: float
+    end: float
+    section: int
+
+
+class LectureScene(VoiceoverScene):
+    """The base of every act. ``self.data`` holds only what the act's record ``reads``, so
+    the renderer knows exactly which arrays each picture depends on."""
+
+    act: Act
+
+    def setup(self):
+        super().setup()
+        self.camera.background_color = PALETTE.background
+        self.set_speech_service(speech_service(os.environ.get("LECTURE_VOICE", DEFAULT_VOICE)))
+        self.data: Bundle = load_bundle(os.environ.get("LECTURE_DATA", DEFAULT_BUNDLE)).view(
+            self.act.reads)
+        self.blocks: list[Block] = []
+        self.next_section(self.act.title)
+
+    def get_chapter_card(self) -> Mobject:
+        return get_chapter_card(self.act.number, self.act.total, self.act.title)
+
+    def show_chapter_card(self):
+        """Open the act on its card: the chapter's first frame is never blank."""
+        card = self.get_chapter_card()
+        self.add(card)
+        self.wait(TIMING.slow)
+        self.play(FadeOut(card), run_time=TIMING.fast)
+
+    @contextmanager
+    def narrate(self, text: str) -> Iterator:
+        """A narration block: ``with self.narrate("..."):`` plays its animations while the
+        words are spoken, and waits for the words to finish."""
+        start = self.renderer.time
+        with self.voiceover(text=text) as tracker:
+            yield tracker
+        section = len(self.renderer.file_writer.sections) - 1
+        self.blocks.append(Block(text, start, self.renderer.time, section))
+
+    def play(self, *args, **kwargs):
+        super().play(*args, **kwargs)
+        self.check_layout()
+
+    def check_layout(self):
+        """No text outside the frame or on top of other text: checked where every animation
+        ends, so at every step's end too, before its closing fade clears the screen. Strict
+        (an error) under ``LECTURE_LAYOUT=strict``, a warning otherwise."""
+        problems = layout_problems(self.mobjects)
+        if not problems:
+            return
+        where = f"{type(self).__name__}, section {len(self.renderer.file_writer.sections)}"
+        if os.environ.get("LECTURE_LAYOUT") == "strict":
+            raise LayoutError(f"{where}: " + "; ".join(problems))
+        for problem in problems:
+            logger.warning("layout: %s: %s", where, problem)
+
+    def tear_down(self):
+        # The audio track ends with the last sound; a silent bed as long as the video makes
+        # it cover the whole scene, so joined scenes stay in sync.
+        duration = self.renderer.time
+        if duration > 0 and not config.dry_run:
+            bed = Path(config.media_dir) / f"silence-{duration:.3f}.wav"
+            if not bed.exists():
+                write_silence(bed, duration)
+            self.add_sound(str(bed), time_offset=-duration)
+        super().tear_down()

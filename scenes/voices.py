@@ -1,0 +1,12 @@
+"""The narration voices by name: what ``--voice`` accepts. Pure Python, so the command line
+can list them without importing Manim; the services behind them are in :mod:`scenes.speech`.
+"""
+
+from __future__ import annotations
+
+__all__ = ["DEFAULT_VOICE", "VOICES", "WORDS_PER_MINUTE"]
+
+VOICES = ("flite", "espeak", "none")
+DEFAULT_VOICE = "flite"
+# The pace of the silent voice, "none": each block lasts as long as its words take at this rate.
+WORDS_PER_MINUTE = 150.0
