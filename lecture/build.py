@@ -31,7 +31,7 @@ def render(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
            only: list[str] | None = None, console: Console) -> tuple[list[SceneResult], Bundle]:
     """Render what changed; return the plan and the validated bundle it was made from."""
     acts = select_acts(only)
-    bundle = load_bundle(data)
+    bundle = load_bundle(data, keys=())  # every array checked, none held: scenes load theirs
     out = ensure_writable(out)
     plan = plan_scenes(acts, bundle, out, quality, voice)
     render_scenes(plan, data=data, out=out, quality=quality, voice=voice, jobs=jobs,

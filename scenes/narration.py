@@ -133,8 +133,10 @@ class LectureScene(VoiceoverScene):
         super().setup()
         self.camera.background_color = PALETTE.background
         self.set_speech_service(speech_service(os.environ.get("LECTURE_VOICE", "flite")))
-        self.data: Bundle = load_bundle(os.environ.get("LECTURE_DATA", DEFAULT_BUNDLE)).view(
-            self.reads)
+        # Only the arrays this scene reads are decompressed (and checked); the renderer has
+        # checked the rest once, before starting any scene.
+        self.data: Bundle = load_bundle(os.environ.get("LECTURE_DATA", DEFAULT_BUNDLE),
+                                        keys=self.reads, verify_all=False)
         self.layout_checks = 0
         self.next_section(self.title or type(self).__name__)
         self.show_chapter_card()
