@@ -46,9 +46,9 @@ def render(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
 
 
 def build(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
-          console: Console) -> dict:
+          console: Console, only: list[str] | None = None) -> dict:
     plan, bundle = render(data=data, out=out, quality=quality, voice=voice, jobs=jobs,
-                          console=console)
+                          only=only, console=console)
     keys = {r.act.name: r.key for r in plan}
     thumb = thumbnail_key()
     previous = _read_json(out / "manifest.json")

@@ -21,8 +21,9 @@ from scenes.acts import ACTS
 VOICES = ("flite", "espeak", "none")  # scenes.narration.VOICES, without importing Manim
 
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# markup=False: paths, keys and names are printed literally (a directory named "[red]x").
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+out = Console(highlight=False, soft_wrap=True, markup=False)
 
 
 class UserError(Exception):
@@ -35,11 +36,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args) or 0
     except (UserError, BundleError, RenderError, AssemblyError) as e:
-        err.print(f"lecture: error: {e}", markup=False, soft_wrap=True)
+        err.print(f"lecture: error: {_literal(str(e))}", markup=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         err.print("lecture: interrupted", markup=False)
         return 130
+
+
+def _literal(text: str) -> str:
+    """Untrusted text (paths, keys, names) on one line: control characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,15 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
                                "manim process, in parallel. A scene whose inputs (its code, "
                                "the theme, the bundle arrays it reads, quality, voice) have "
                                "not changed is skipped.")
-            p.add_argument("--only", metavar="SCENE,...",
-                           help="render only these scenes (names: "
-                           f"{', '.join(a.name for a in ACTS)})")
         else:
             p = sub.add_parser("build", help="the whole job: bundle, render, assemble",
                                description="Build the lecture: make the bundle if it is "
                                "missing, render every scene that changed, and assemble "
                                "OUT/lecture.mp4 with chapters.txt, lecture.srt, "
                                "thumbnail.png and manifest.json.")
+        p.add_argument("--only", metavar="SCENE,...",
+                       help=f"{'render' if name == 'render' else 'render and assemble'} only "
+                       f"these scenes (names: {', '.join(a.name for a in ACTS)})")
         p.add_argument("--quality", choices=list(QUALITIES), default="high",
                        help="low 480p15, medium 720p30, high 1080p60 (default), 4k 2160p60")
         p.add_argument("--data", type=Path, default=DEFAULT_BUNDLE, metavar="DIR",
@@ -114,6 +120,8 @@ def cmd_data(args) -> int:
     from bundle import check_writable
 
     _check_jobs(args.jobs)
+    if args.seed < 0:
+        raise UserError(f"--seed must be 0 or more, got {args.seed}")
     check_writable(args.out)
     from lecture.generate import generate_bundle
 
@@ -126,11 +134,20 @@ def cmd_data(args) -> int:
 # ------------------------------------------------------------------------------ build
 
 
+def _only(args) -> list[str] | None:
+    if args.only is None:
+        return None
+    only = [n.strip() for n in args.only.split(",") if n.strip()]
+    if not only:
+        raise UserError("--only names no scene")
+    return only
+
+
 def cmd_render(args) -> int:
     from lecture.build import render
 
     _check_jobs(args.jobs)
-    only = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
+    only = _only(args)
     render(data=args.data, out=args.out, quality=args.quality, voice=args.voice,
            jobs=args.jobs, only=only, console=err)
     return 0
@@ -140,11 +157,12 @@ def cmd_build(args) -> int:
     from lecture.build import build
 
     _check_jobs(args.jobs)
+    only = _only(args)
     if not args.data.exists():
         err.print(f"no bundle at {args.data}: generating it", markup=False)
         cmd_data(argparse.Namespace(out=args.data, seed=0, quick=False, jobs=args.jobs))
     manifest = build(data=args.data, out=args.out, quality=args.quality, voice=args.voice,
-                     jobs=args.jobs, console=err)
+                     jobs=args.jobs, only=only, console=err)
     video = manifest["video"]
     out.print(f"wrote {args.out / 'lecture.mp4'}: {video['duration']:.1f} s, "
               f"{video['width']}x{video['height']} at {video['fps']:g} fps, "
@@ -170,8 +188,12 @@ def summarise(root: Path) -> None:
     prefixes = sorted({k.rsplit('/train/accuracy', 1)[0] for k in bundle
                        if k.endswith("/train/accuracy")})
     for prefix in prefixes:
-        acc = bundle[f"{prefix}/train/accuracy"][-1]
-        norms = bundle[f"{prefix}/grad/h_norm"][-1]
+        acc, norms = bundle.get(f"{prefix}/train/accuracy"), bundle.get(f"{prefix}/grad/h_norm")
+        if not (acc is not None and norms is not None and acc.ndim == 1 and norms.ndim == 2
+                and acc.size and norms.size and acc.dtype.kind in "iuf"
+                and norms.dtype.kind in "iuf"):
+            continue  # an extra key, which the contract does not shape: nothing to summarise
+        acc, norms = acc[-1], norms[-1]
         ratio = norms[0] / norms[-1] if norms[-1] else float("nan")
         out.print(f"  {prefix:<14}{acc:>9.3f}  {ratio:>22.3g}")
 

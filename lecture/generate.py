@@ -49,7 +49,8 @@ def run_jobs(cfg: Config, todo: list[Job], jobs: int, console: Console):
     """Run every job, ``jobs`` at a time, showing which are running and how far along."""
     results, timings = {}, {}
     columns = (TextColumn("[bold]training[/]"), BarColumn(), TextColumn("{task.completed}/"
-               "{task.total} runs"), TimeElapsedColumn(), TextColumn("{task.description}"))
+               "{task.total} runs"), TimeElapsedColumn(),
+               TextColumn("{task.description}", markup=False))
     with Progress(*columns, console=console, transient=False) as progress:
         bar = progress.add_task("", total=len(todo))
 

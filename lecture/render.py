@@ -27,8 +27,10 @@ from importlib.metadata import version
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Column
+from rich.text import Text
 
 from bundle import Bundle
 from lecture.assemble import video_duration
@@ -257,8 +259,8 @@ def render_scenes(plan: list[SceneResult], *, data: Path, out: Path, quality: st
     env = scene_env(data, voice)
     todo = [r for r in plan if r.status != "up to date"]
     columns = (SpinnerColumn(),
-               TextColumn("{task.description}", table_column=Column(min_width=15,
-                                                                    no_wrap=True)),
+               TextColumn("{task.description}", markup=False,
+                          table_column=Column(min_width=15, no_wrap=True)),
                TimeElapsedColumn(),
                TextColumn("{task.fields[state]}", table_column=Column(overflow="ellipsis",
                                                                       no_wrap=True)))
@@ -285,12 +287,14 @@ def render_scenes(plan: list[SceneResult], *, data: Path, out: Path, quality: st
                 render_one(result, q, media_root, env, log_dir, on_line)
             except Exception as e:  # noqa: BLE001 - reported per scene, others go on
                 result.status, result.error = "failed", f"{type(e).__name__}: {e}"
+            # the error quotes logs and paths: escaped, so "[...]" in them is printed as is
             state = (f"[green]done[/] in {result.seconds:.0f} s" if result.status == "rendered"
-                     else f"[red]failed[/]: {result.error}")
+                     else f"[red]failed[/]: {escape(result.error)}")
             progress.update(row, state=state, completed=1)
             if not progress.console.is_terminal:  # logs get one line per finished scene
                 with lock:
-                    progress.console.print(f"  {result.act.name}: {state}", highlight=False)
+                    progress.console.print(Text.from_markup(f"  {result.act.name}: {state}"),
+                                           highlight=False)
 
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             list(pool.map(run, todo))
