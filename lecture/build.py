@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from bundle import Bundle, load_bundle
+from bundle.reader import read_regular_file
 from lecture.assemble import SceneClip, assemble_lecture
 from lecture.provenance import git_commit
 from lecture.render import (
@@ -78,7 +79,8 @@ def build(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
 
 
 def _read_json(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
+    try:  # a regular file only: a FIFO planted here would block
+        value = json.loads(read_regular_file(path, 16 << 20))
+    except (OSError, ValueError, RecursionError):
         return None
+    return value if isinstance(value, dict) else None

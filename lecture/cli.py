@@ -16,6 +16,7 @@ from rich.console import Console
 from bundle import DEFAULT_BUNDLE, BundleError, load_bundle
 from lecture.assemble import AssemblyError
 from lecture.render import QUALITIES, RenderError
+from lecture.safety import SafetyError
 from scenes.acts import ACTS
 
 VOICES = ("flite", "espeak", "none")  # scenes.narration.VOICES, without importing Manim
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args) or 0
-    except (UserError, BundleError, RenderError, AssemblyError) as e:
+    except (UserError, BundleError, RenderError, AssemblyError, SafetyError) as e:
         err.print(f"lecture: error: {_literal(str(e))}", markup=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
@@ -118,11 +119,16 @@ def _check_jobs(jobs: int) -> None:
 
 def cmd_data(args) -> int:
     from bundle import check_writable
+    from lecture.provenance import GENERATOR
+    from lecture.safety import check_output_dir
 
     _check_jobs(args.jobs)
     if args.seed < 0:
         raise UserError(f"--seed must be 0 or more, got {args.seed}")
-    check_writable(args.out)
+    # Only an empty directory or a bundle this tool wrote is replaced, checked before
+    # training and again before the swap.
+    check_output_dir(args.out, current_dir_ok=False)
+    check_writable(args.out, GENERATOR)
     from lecture.generate import generate_bundle
 
     generate_bundle(args.out, seed=args.seed, quick=args.quick, jobs=args.jobs, console=err)
@@ -143,11 +149,21 @@ def _only(args) -> list[str] | None:
     return only
 
 
+def _output(args) -> None:
+    """The output directory, checked (never the repository, home or /) and created."""
+    from lecture.render import ensure_writable
+    from lecture.safety import check_output_dir
+
+    check_output_dir(args.out)
+    ensure_writable(args.out)
+
+
 def cmd_render(args) -> int:
     from lecture.build import render
 
     _check_jobs(args.jobs)
     only = _only(args)
+    _output(args)
     render(data=args.data, out=args.out, quality=args.quality, voice=args.voice,
            jobs=args.jobs, only=only, console=err)
     return 0
@@ -158,6 +174,7 @@ def cmd_build(args) -> int:
 
     _check_jobs(args.jobs)
     only = _only(args)
+    _output(args)
     if not args.data.exists():
         err.print(f"no bundle at {args.data}: generating it", markup=False)
         cmd_data(argparse.Namespace(out=args.data, seed=0, quick=False, jobs=args.jobs))

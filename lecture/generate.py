@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bundle import write_bundle
-from lecture.provenance import git_commit
+from lecture.provenance import GENERATOR, git_commit
 from models.config import Config, quick_config
 from models.experiments import Job, assemble, plan, run_job, vocab
 
@@ -82,8 +82,8 @@ def run_jobs(cfg: Config, todo: list[Job], jobs: int, console: Console):
 
 def generator_info() -> dict:
     return {
-        "name": "vanishing-gradients-animated",
-        "version": version("vanishing-gradients-animated"),
+        "name": GENERATOR,
+        "version": version(GENERATOR),
         "git_commit": git_commit(),
         "python": platform.python_version(),
         "torch": version("torch"),

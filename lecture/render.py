@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -33,7 +34,9 @@ from rich.table import Column
 from rich.text import Text
 
 from bundle import Bundle
+from bundle.reader import read_regular_file
 from lecture.assemble import video_duration
+from lecture.safety import open_new, subdir
 from scenes.acts import ACTS, THUMBNAIL, Act
 
 __all__ = ["QUALITIES", "RenderError", "SceneResult", "plan_scenes", "render_scenes"]
@@ -139,17 +142,25 @@ def plan_scenes(acts: list[Act], bundle: Bundle, out: Path, quality: str,
         result = SceneResult(act, index, scene_key(act, bundle, quality, voice, shared),
                              out / "scenes" / f"{stem}.mp4")
         record = read_record(result.video)
-        if record and record.get("key") == result.key and result.video.exists():
+        if record and record.get("key") == result.key and _is_regular(result.video):
             result.status = "up to date"
         plan.append(result)
     return plan
 
 
 def read_record(video: Path) -> dict | None:
-    try:
-        return json.loads(video.with_suffix(".json").read_text())
-    except (OSError, ValueError):
+    try:  # a regular file only: a FIFO planted here would block
+        record = json.loads(read_regular_file(video.with_suffix(".json"), 1 << 20))
+    except (OSError, ValueError, RecursionError):
         return None
+    return record if isinstance(record, dict) else None
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def check_tools() -> None:
@@ -172,9 +183,11 @@ def manim_command(act: Act, quality: Quality, media: Path, still: bool = False) 
 
 
 def _publish(src: Path, dst: Path) -> None:
-    """Copy ``src`` to ``dst`` through a temporary name in the same folder."""
+    """Copy ``src`` to ``dst`` through a temporary name in the same folder (a fresh file:
+    a link planted at either name is replaced, never followed)."""
     tmp = dst.with_name(f".{dst.name}.partial")
-    shutil.copyfile(src, tmp)
+    with open(src, "rb") as s, open_new(tmp, "wb") as d:
+        shutil.copyfileobj(s, d)
     os.replace(tmp, dst)
 
 
@@ -184,7 +197,7 @@ def render_one(result: SceneResult, quality: Quality, media_root: Path, env: dic
     media = media_root / act.name
     log_path = log_dir / f"{result.video.stem}.log"
     start = time.perf_counter()
-    with open(log_path, "w") as log:
+    with open_new(log_path, "w") as log:
         proc = subprocess.Popen(manim_command(act, quality, media), env=env, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         for line in proc.stdout:
@@ -214,7 +227,8 @@ def render_one(result: SceneResult, quality: Quality, media_root: Path, env: dic
         "sections": [{"name": s["name"], "duration": float(s["duration"])} for s in sections],
     }
     tmp = result.video.with_name(f".{result.video.stem}.json.partial")
-    tmp.write_text(json.dumps(record, indent=1))
+    with open_new(tmp, "w") as f:
+        f.write(json.dumps(record, indent=1))
     os.replace(tmp, result.video.with_suffix(".json"))
     result.status = "rendered"
 
@@ -226,9 +240,9 @@ def thumbnail_key() -> str:
 
 def render_thumbnail(out: Path, env: dict) -> Path:
     """The 1280x720 title still, ``OUT/thumbnail.png``."""
-    media = out / ".media" / "thumbnail"
-    log_path = out / "logs" / "thumbnail.log"
-    with open(log_path, "w") as log:
+    media = subdir(out, ".media") / "thumbnail"
+    log_path = subdir(out, "logs") / "thumbnail.log"
+    with open_new(log_path, "w") as log:
         code = subprocess.run(manim_command(THUMBNAIL, QUALITIES["high"], media, still=True),
                               env=env, stdout=log, stderr=subprocess.STDOUT).returncode
     images = sorted((media / "images").rglob(f"{THUMBNAIL.scene}*.png"))
@@ -252,10 +266,9 @@ def render_scenes(plan: list[SceneResult], *, data: Path, out: Path, quality: st
     """Render every scene of ``plan`` that is not up to date, ``jobs`` at a time."""
     check_tools()
     q = QUALITIES[quality]
-    (out / "scenes").mkdir(parents=True, exist_ok=True)
-    log_dir = out / "logs"
-    log_dir.mkdir(exist_ok=True)
-    media_root = media_root or out / ".media"
+    subdir(out, "scenes")
+    log_dir = subdir(out, "logs")
+    media_root = media_root or subdir(out, ".media")
     env = scene_env(data, voice)
     todo = [r for r in plan if r.status != "up to date"]
     columns = (SpinnerColumn(),
