@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -33,7 +34,9 @@ class UserError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
+    args.command = shlex.join(["lecture", *argv])  # names this run to a second one
     try:
         return args.func(args) or 0
     except (UserError, BundleError, RenderError, AssemblyError, SafetyError) as e:
@@ -47,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
 def _literal(text: str) -> str:
     """Untrusted text (paths, keys, names) on one line: control characters escaped."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _add_wait(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--wait", action="store_true",
+                   help="if another run is writing the same output, wait for it instead of "
+                   "stopping at once")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a small, fast run (shorter sequences, fewer steps) for previews and tests")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="parallel training processes (default: all cores, %(default)s)")
+    _add_wait(p)
     p.set_defaults(func=cmd_data)
 
     for name in ("render", "build"):
@@ -98,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "track timed at 150 words a minute")
         p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="scenes rendered at once (default: all cores, %(default)s)")
+        _add_wait(p)
         p.set_defaults(func=cmd_render if name == "render" else cmd_build)
 
     p = sub.add_parser("check", help="validate a bundle and summarise it",
@@ -117,21 +128,28 @@ def _check_jobs(jobs: int) -> None:
         raise UserError(f"--jobs must be at least 1, got {jobs}")
 
 
+def _waiting(holder: str) -> None:
+    err.print(f"waiting for another run to finish ({holder})", markup=False)
+
+
 def cmd_data(args) -> int:
     from bundle import check_writable
     from lecture.provenance import GENERATOR
-    from lecture.safety import check_output_dir
+    from lecture.safety import check_output_dir, output_lock
 
     _check_jobs(args.jobs)
     if args.seed < 0:
         raise UserError(f"--seed must be 0 or more, got {args.seed}")
     # Only an empty directory or a bundle this tool wrote is replaced, checked before
-    # training and again before the swap.
+    # training and again before the swap; a lock beside it keeps a second run out.
     check_output_dir(args.out, current_dir_ok=False)
     check_writable(args.out, GENERATOR)
-    from lecture.generate import generate_bundle
+    target = args.out.absolute()
+    with output_lock(target.parent, name=f".{target.name}.lecture.lock", command=args.command,
+                     wait=args.wait, on_wait=_waiting):
+        from lecture.generate import generate_bundle
 
-    generate_bundle(args.out, seed=args.seed, quick=args.quick, jobs=args.jobs, console=err)
+        generate_bundle(args.out, seed=args.seed, quick=args.quick, jobs=args.jobs, console=err)
     out.print(f"wrote {args.out}")
     summarise(args.out)
     return 0
@@ -149,13 +167,16 @@ def _only(args) -> list[str] | None:
     return only
 
 
-def _output(args) -> None:
-    """The output directory, checked (never the repository, home or /) and created."""
+def _output(args):
+    """The output directory, checked (never the repository, home or /), created, and locked
+    for this run."""
     from lecture.render import ensure_writable
-    from lecture.safety import check_output_dir
+    from lecture.safety import LOCK_NAME, check_output_dir, output_lock
 
     check_output_dir(args.out)
     ensure_writable(args.out)
+    return output_lock(args.out, name=LOCK_NAME, command=args.command, wait=args.wait,
+                       on_wait=_waiting)
 
 
 def cmd_render(args) -> int:
@@ -163,9 +184,9 @@ def cmd_render(args) -> int:
 
     _check_jobs(args.jobs)
     only = _only(args)
-    _output(args)
-    render(data=args.data, out=args.out, quality=args.quality, voice=args.voice,
-           jobs=args.jobs, only=only, console=err)
+    with _output(args):
+        render(data=args.data, out=args.out, quality=args.quality, voice=args.voice,
+               jobs=args.jobs, only=only, console=err)
     return 0
 
 
@@ -174,12 +195,13 @@ def cmd_build(args) -> int:
 
     _check_jobs(args.jobs)
     only = _only(args)
-    _output(args)
-    if not args.data.exists():
-        err.print(f"no bundle at {args.data}: generating it", markup=False)
-        cmd_data(argparse.Namespace(out=args.data, seed=0, quick=False, jobs=args.jobs))
-    manifest = build(data=args.data, out=args.out, quality=args.quality, voice=args.voice,
-                     jobs=args.jobs, only=only, console=err)
+    with _output(args):
+        if not args.data.exists():
+            err.print(f"no bundle at {args.data}: generating it", markup=False)
+            cmd_data(argparse.Namespace(out=args.data, seed=0, quick=False, jobs=args.jobs,
+                                        wait=args.wait, command=args.command))
+        manifest = build(data=args.data, out=args.out, quality=args.quality, voice=args.voice,
+                         jobs=args.jobs, only=only, console=err)
     video = manifest["video"]
     out.print(f"wrote {args.out / 'lecture.mp4'}: {video['duration']:.1f} s, "
               f"{video['width']}x{video['height']} at {video['fps']:g} fps, "
