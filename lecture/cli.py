@@ -16,6 +16,7 @@ from rich.console import Console
 
 from bundle import DEFAULT_BUNDLE, BundleError, load_bundle
 from lecture.assemble import AssemblyError
+from lecture.interrupts import exit_now, interrupts_raise
 from lecture.render import QUALITIES, RenderError
 from lecture.safety import SafetyError
 from scenes.acts import ACTS
@@ -34,16 +35,19 @@ class UserError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    argv = sys.argv[1:] if argv is None else argv
+    as_program, argv = argv is None, sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     args.command = shlex.join(["lecture", *argv])  # names this run to a second one
     try:
-        return args.func(args) or 0
+        with interrupts_raise():  # SIGTERM too: every cleanup runs, then one line
+            return args.func(args) or 0
     except (UserError, BundleError, RenderError, AssemblyError, SafetyError) as e:
         err.print(f"lecture: error: {_literal(str(e))}", markup=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         err.print("lecture: interrupted", markup=False)
+        if as_program:  # everything is undone by now; skip the interpreter's slow teardown
+            exit_now(130)
         return 130
 
 

@@ -36,6 +36,7 @@ from rich.text import Text
 from bundle import Bundle
 from bundle.reader import read_regular_file
 from lecture.assemble import video_duration
+from lecture.interrupts import ChildGroups
 from lecture.safety import open_new, subdir
 from scenes.acts import ACTS, THUMBNAIL, Act
 
@@ -192,18 +193,20 @@ def _publish(src: Path, dst: Path) -> None:
 
 
 def render_one(result: SceneResult, quality: Quality, media_root: Path, env: dict,
-               log_dir: Path, on_line) -> None:
+               log_dir: Path, on_line, children: ChildGroups | None = None) -> None:
     act = result.act
     media = media_root / act.name
     log_path = log_dir / f"{result.video.stem}.log"
+    children = children or ChildGroups()
     start = time.perf_counter()
     with open_new(log_path, "w") as log:
-        proc = subprocess.Popen(manim_command(act, quality, media), env=env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        for line in proc.stdout:
-            log.write(line)
-            on_line(line)
-        code = proc.wait()
+        proc = children.popen(manim_command(act, quality, media), env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        with proc.stdout:
+            for line in proc.stdout:
+                log.write(line)
+                on_line(line)
+        code = children.wait(proc)
     result.seconds = time.perf_counter() - start
     if code:
         lines = [ln.strip() for ln in log_path.read_text().splitlines() if ln.strip()]
@@ -242,9 +245,16 @@ def render_thumbnail(out: Path, env: dict) -> Path:
     """The 1280x720 title still, ``OUT/thumbnail.png``."""
     media = subdir(out, ".media") / "thumbnail"
     log_path = subdir(out, "logs") / "thumbnail.log"
+    children = ChildGroups()
     with open_new(log_path, "w") as log:
-        code = subprocess.run(manim_command(THUMBNAIL, QUALITIES["high"], media, still=True),
-                              env=env, stdout=log, stderr=subprocess.STDOUT).returncode
+        try:
+            proc = children.popen(manim_command(THUMBNAIL, QUALITIES["high"], media,
+                                                still=True),
+                                  env=env, stdout=log, stderr=subprocess.STDOUT)
+            code = children.wait(proc)
+        except BaseException:
+            children.stop()
+            raise
     images = sorted((media / "images").rglob(f"{THUMBNAIL.scene}*.png"))
     if code or not images:
         raise RenderError(f"the thumbnail failed to render (log: {log_path})")
@@ -270,6 +280,7 @@ def render_scenes(plan: list[SceneResult], *, data: Path, out: Path, quality: st
     log_dir = subdir(out, "logs")
     media_root = media_root or subdir(out, ".media")
     env = scene_env(data, voice)
+    children = ChildGroups()  # the manim processes, stopped together on an interrupt
     todo = [r for r in plan if r.status != "up to date"]
     columns = (SpinnerColumn(),
                TextColumn("{task.description}", markup=False,
@@ -297,9 +308,13 @@ def render_scenes(plan: list[SceneResult], *, data: Path, out: Path, quality: st
                         progress.update(row, state=f"rendering, animation {m[1]}")
 
             try:
-                render_one(result, q, media_root, env, log_dir, on_line)
+                render_one(result, q, media_root, env, log_dir, on_line, children)
             except Exception as e:  # noqa: BLE001 - reported per scene, others go on
                 result.status, result.error = "failed", f"{type(e).__name__}: {e}"
+            if children.stopping and result.status != "rendered":  # stopped, not failed
+                result.status, result.error = "interrupted", ""
+                progress.update(row, state="[yellow]interrupted[/]", completed=1)
+                return
             # the error quotes logs and paths: escaped, so "[...]" in them is printed as is
             state = (f"[green]done[/] in {result.seconds:.0f} s" if result.status == "rendered"
                      else f"[red]failed[/]: {escape(result.error)}")
@@ -309,8 +324,16 @@ def render_scenes(plan: list[SceneResult], *, data: Path, out: Path, quality: st
                     progress.console.print(Text.from_markup(f"  {result.act.name}: {state}"),
                                            highlight=False)
 
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            list(pool.map(run, todo))
+        pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1)))
+        try:
+            for future in [pool.submit(run, r) for r in todo]:
+                future.result()
+        except BaseException:  # Ctrl-C or SIGTERM: no new scene starts, running ones stop
+            pool.shutdown(wait=False, cancel_futures=True)
+            children.stop()
+            raise
+        finally:
+            pool.shutdown(wait=True)
     return plan
 
 

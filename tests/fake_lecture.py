@@ -1,5 +1,5 @@
-"""``lecture`` with stand-ins for its slow parts, for the interrupt and lock tests: a
-``manim`` that waits, then writes a one-second clip.
+"""``lecture`` with stand-ins for its slow parts, for the interrupt and lock tests: training
+jobs that only sleep, and a ``manim`` that waits, then writes a one-second clip.
 
     python tests/fake_lecture.py data|render|build ARGS...   as ``lecture``, faked
     python tests/fake_lecture.py --manim MEDIA MODULE SCENE  what the faked render runs
@@ -14,11 +14,32 @@ import json
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 
 def _mark(what: str) -> None:
     Path(os.environ["FAKE_MARKERS"], f"{what}-{os.getpid()}").touch()
+
+
+@dataclass(frozen=True)
+class FakeJob:
+    """What the pool needs of a job; unlike the real one, it does not make a worker import
+    torch before it can start."""
+
+    name: str
+    kind: str | None = None
+    seq_len: int = 1
+
+
+def plan(cfg) -> list[FakeJob]:
+    return [FakeJob(f"fake job {i}") for i in range(6)]
+
+
+def slow_job(cfg, job):
+    """Stands in for ``lecture.generate._timed_job``: a training run that never ends."""
+    _mark("job")
+    time.sleep(300)
 
 
 def manim_command(act, quality, media, still=False):
@@ -49,9 +70,12 @@ if __name__ == "__main__":
     if sys.argv[1] == "--manim":
         fake_manim(*sys.argv[2:])
         sys.exit(0)
+    import lecture.generate
     import lecture.render
     from lecture.cli import main
 
+    lecture.generate._timed_job = slow_job
+    lecture.generate.plan = plan
     lecture.render.manim_command = manim_command
     sys.argv = ["lecture", *sys.argv[1:]]
     sys.exit(main())

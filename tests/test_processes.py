@@ -1,5 +1,7 @@
-"""Runs as processes: one run writes an output at a time. These run
-`tests/fake_lecture.py`: `lecture` whose manim waits, then writes a tiny clip."""
+"""Runs as processes: Ctrl-C and SIGTERM stop `lecture data` within 2 s with one line, its
+workers die with it even when it is killed outright, `lecture render` stops its manim
+processes, and one run writes an output at a time. These run `tests/fake_lecture.py`:
+`lecture` whose training jobs only sleep and whose manim waits, then writes a tiny clip."""
 
 from __future__ import annotations
 
@@ -46,6 +48,13 @@ def _wait_for(markers: Path, what: str, count: int, proc, timeout: float = 60) -
     raise AssertionError(f"{count} {what} processes did not start")
 
 
+def _gone_within(pids: list[int], seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while any(map(_alive, pids)) and time.monotonic() < end:
+        time.sleep(0.05)
+    return not any(map(_alive, pids))
+
+
 @pytest.fixture
 def reap():
     """Kill, at the end, whatever a failing test left running."""
@@ -54,6 +63,55 @@ def reap():
     for pid in pids:
         if _alive(pid):
             os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_interrupted_data_stops_within_two_seconds(how, tmp_path, reap):
+    proc = _start_fake(["data", "--quick", "--jobs", "2", "--out", str(tmp_path / "b")],
+                       tmp_path / "markers")
+    reap.append(proc.pid)
+    workers = _wait_for(tmp_path / "markers", "job", 2, proc)
+    reap.extend(workers)
+    start = time.perf_counter()
+    if how == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)  # a terminal sends it to the whole group
+    else:
+        proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert time.perf_counter() - start < 2.0
+    assert proc.returncode == 130
+    assert err.splitlines()[-1] == "lecture: interrupted" and "Traceback" not in err
+    assert _gone_within(workers, 1.0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["markers"]  # no lock, no partial
+
+
+def test_killed_parent_leaves_no_worker(tmp_path, reap):
+    proc = _start_fake(["data", "--quick", "--jobs", "2", "--out", str(tmp_path / "b")],
+                       tmp_path / "markers")
+    reap.append(proc.pid)
+    workers = _wait_for(tmp_path / "markers", "job", 2, proc)
+    reap.extend(workers)
+    proc.kill()
+    proc.communicate(timeout=30)
+    assert _gone_within(workers, 5.0)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_render_stops_its_manim_children(sig, tmp_path, reap):
+    proc = _start_fake(["render", "--only", "hook,rnn", "--quality", "low", "--voice", "none",
+                        "--data", str(QUICK), "--out", str(tmp_path / "out")],
+                       tmp_path / "markers")
+    reap.append(proc.pid)
+    children = _wait_for(tmp_path / "markers", "manim", 2, proc)
+    reap.extend(children)
+    start = time.perf_counter()
+    proc.send_signal(sig)  # to the parent only: the children lead groups of their own
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and time.perf_counter() - start < 5.0
+    assert err.splitlines()[-1] == "lecture: interrupted" and "Traceback" not in err
+    assert _gone_within(children, 1.0)
+    assert not list((tmp_path / "out" / "scenes").glob("*.json"))  # nothing passes for done
+    assert not (tmp_path / "out" / ".lecture.lock").exists()
 
 
 def test_two_runs_into_one_output(tmp_path, reap):
