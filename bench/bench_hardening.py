@@ -8,7 +8,9 @@ Every case works in a scratch directory under /tmp: the cases that would write i
 repository run against a copy of ``--root``, and the ``--out /`` case hides LaTeX from PATH so
 that an unprotected version stops at its LaTeX check before it writes anything there.
 Rows: case, exit status, wall seconds, peak memory of the command, its last line, and what
-the case checks (files kept, workers left, ...).
+the case checks (files kept, workers left, ...). All cases take several minutes (two render
+the hook scene; on an unprotected version one decompresses 2 GiB and the interrupt cases wait
+for training runs to end): pick some with --only.
 """
 
 from __future__ import annotations
