@@ -8,10 +8,10 @@ be regular files (a FIFO, a device or a link to one is refused without being ope
 manifest at most :data:`MAX_MANIFEST_BYTES`; the manifest is checked whole (every key,
 shape, dtype and checksum entry, the vocabulary and configuration the scenes rely on); then
 the archive's central directory (only ``.npy`` entries, each listed, stored or deflated, and
-all of them together at most :data:`MAX_ARRAY_BYTES` once decompressed), then each entry's
-``.npy`` header against the manifest's shape and dtype, and its declared size against that
-header, before a single array is decompressed. Only then are arrays read: the ones asked for,
-each checked (checksum, finite values, word ids in range) as it is read.
+all of them together at most :data:`MAX_ARRAY_BYTES` once decompressed), then the ``.npy``
+header of each entry to be read against the manifest's shape and dtype, and its declared size
+against that header, before a single array is decompressed. Only then are arrays read: the
+ones asked for, each checked (checksum, finite values, word ids in range) as it is read.
 """
 
 from __future__ import annotations
@@ -330,11 +330,11 @@ class _Archive:
             raise BundleError(self.path, f"its arrays take {_size(total)} decompressed, more "
                               f"than this reader's limit of {_size(MAX_ARRAY_BYTES)}")
 
-    def check_headers(self, listed: dict) -> None:
-        """Each entry's .npy header against the manifest, and its declared size against the
-        header: what is read later is exactly what was checked here."""
-        for key, info in self.infos.items():
-            entry = listed[key]
+    def check_headers(self, listed: dict, keys: Iterable[str]) -> None:
+        """The .npy header of each of ``keys`` against the manifest, and its declared size
+        against that header: what is read later is exactly what was checked here."""
+        for key in sorted(keys):
+            info, entry = self.infos[key], listed[key]
             try:
                 with self.zip.open(info) as f:
                     version = np.lib.format.read_magic(f)
@@ -486,10 +486,10 @@ def _load(root: Path, keys: Iterable[str] | None, verify_all: bool
     archive = _Archive(root, listed)
     try:
         archive.check_directory(mpath, listed)
-        archive.check_headers(listed)
+        wanted = set(_selected(listed, keys))
+        archive.check_headers(listed, listed if verify_all else wanted)
         bound = _check_shapes(archive.path, listed, specs)
         _check_words(mpath, manifest, bound)
-        wanted = set(_selected(listed, keys))
         ranges = _word_ranges(manifest)
         arrays = {}
         for key in sorted(listed):
@@ -567,9 +567,10 @@ def load_bundle(root: os.PathLike | str, keys: Iterable[str] | None = None, *,
     """Read and validate a bundle directory, or raise :class:`BundleError`.
 
     ``keys``: the keys, or key prefixes (a scene's ``reads``), whose arrays to load; None
-    loads every one, ``()`` none. The manifest, the archive's directory and every array's
-    header are always checked. Checksums and values are checked for the arrays loaded, and,
-    when ``verify_all``, for every other array too, read one at a time and dropped."""
+    loads every one, ``()`` none. The manifest and the archive's directory are always checked
+    whole; headers, checksums and values for the arrays loaded, and, when ``verify_all``, for
+    every other array too, read one at a time and dropped. Without it, nothing else of the
+    archive is read (a scene's process, after the renderer has checked the whole bundle)."""
     root = Path(root)
     manifest, arrays = _load(root, keys, verify_all)
     return Bundle(root, manifest, arrays)

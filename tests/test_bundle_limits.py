@@ -194,13 +194,17 @@ def test_hashing_copies_nothing():
 
 
 def test_a_scene_decompresses_only_what_it_reads(monkeypatch):
-    reads = []
-    real = bundle_reader._Archive.read
+    reads, opened = [], []
+    real, real_open = bundle_reader._Archive.read, zipfile.ZipFile.open
     monkeypatch.setattr(bundle_reader._Archive, "read",
                         lambda self, key: reads.append(key) or real(self, key))
+    monkeypatch.setattr(zipfile.ZipFile, "open",
+                        lambda self, info, *a, **k: opened.append(info) or real_open(
+                            self, info, *a, **k))
     b = load_bundle(QUICK, keys=("lstm/grad", "scalar/w"), verify_all=False)
     assert sorted(b) == sorted(reads) == ["lstm/grad/c_norm", "lstm/grad/h_norm",
                                           "lstm/grad/step", "scalar/w"]
+    assert len(opened) == 2 * 4  # each one's header, then its data: nothing else
     assert b.keys_under(["gru/probe"])  # what it did not load is still listed
     reads.clear()
     parent = load_bundle(QUICK, keys=())  # the renderer: every array checked, none held
