@@ -2,34 +2,70 @@
 
 Every problem is reported as :class:`BundleError`, whose message is one line naming the file
 and the problem.
+
+The reader trusts nothing it reads and bounds what it spends, in this order: both files must
+be regular files (a FIFO, a device or a link to one is refused without being opened), the
+manifest at most :data:`MAX_MANIFEST_BYTES`; the manifest is checked whole (every key,
+shape, dtype and checksum entry, the vocabulary and configuration the scenes rely on); then
+the archive's central directory (only ``.npy`` entries, each listed, stored or deflated, and
+all of them together at most :data:`MAX_ARRAY_BYTES` once decompressed), then the ``.npy``
+header of each entry to be read against the manifest's shape and dtype, and its declared size
+against that header, before a single array is decompressed. Only then are arrays read: the
+ones asked for, each checked (checksum, finite values, word ids in range) as it is read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
+import stat
+import struct
+import sys
+import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
 
-from .contract import SCHEMA_VERSION, Spec, required_specs, scope
+from .contract import (
+    CUISINE_MODEL,
+    RECALL_MODELS,
+    SCHEMA_VERSION,
+    Spec,
+    probe_key,
+    required_specs,
+    scope,
+)
 
 __all__ = [
     "ARRAYS",
     "DEFAULT_BUNDLE",
     "MANIFEST",
+    "MAX_ARRAY_BYTES",
+    "MAX_MANIFEST_BYTES",
     "Bundle",
     "BundleError",
     "array_sha256",
     "load_bundle",
+    "read_regular_file",
     "validate_bundle",
 ]
 
 MANIFEST, ARRAYS = "manifest.json", "arrays.npz"
 DEFAULT_BUNDLE = Path(__file__).resolve().parents[1] / "assets" / "data" / "default"
+
+# The default bundle's manifest is 35 kB for 156 arrays: 4 MiB leaves room for about 18,000.
+MAX_MANIFEST_BYTES = 4 << 20
+# Every array together, decompressed. The default bundle holds 0.5 MB; a run at H = 512 and
+# T = 1000 about 100 MB. The cap is what a hostile bundle can make one process spend.
+MAX_ARRAY_BYTES = 256 << 20
+MAX_KEY_LENGTH = 200
+MAX_WORD_LENGTH = 64  # vocabulary words are drawn on screen
+_NPY_HEADER_BYTES = 10_000  # numpy's own limit on a .npy header
+_TASKS = ("recall", CUISINE_MODEL.split("/")[0])
 
 
 class BundleError(Exception):
@@ -40,68 +76,335 @@ class BundleError(Exception):
         super().__init__(f"{path}: {problem}")
 
 
+def _show(value, limit: int = 80) -> str:
+    """``repr(value)``, shortened: an untrusted value never floods a message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def array_sha256(array: np.ndarray) -> str:
-    return hashlib.sha256(np.asarray(array, order="C").tobytes()).hexdigest()
+    """sha256 of the array's C-order bytes, hashed in place when it is C-contiguous."""
+    array = np.asarray(array)
+    if not array.flags.c_contiguous:
+        array = np.ascontiguousarray(array)
+    try:
+        return hashlib.sha256(array).hexdigest()  # the buffer itself: no copy
+    except (BufferError, TypeError, ValueError):  # a dtype that exports no buffer
+        return hashlib.sha256(array.tobytes()).hexdigest()
+
+
+# ------------------------------------------------------------------------------- files
+
+_SPECIAL = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
+            (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+            (stat.S_ISSOCK, "a socket"))
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _SPECIAL if test(mode)), "not a plain file")
+    return f"not a regular file ({kind})"
+
+
+def _open_regular(path: Path, limit: int | None):
+    """Open ``path`` for reading only if it is a regular file (a link to one is fine) of at
+    most ``limit`` bytes. A FIFO or a device is refused before it is opened, and the open
+    itself cannot block (``O_NONBLOCK``), should the file be swapped for a FIFO meanwhile.
+    Raises OSError, or ValueError with the problem."""
+    problem = _not_regular(os.stat(path).st_mode)
+    if problem:
+        raise ValueError(problem)
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)
+        problem = _not_regular(st.st_mode)
+        if problem:
+            raise ValueError(problem)
+        if limit is not None and st.st_size > limit:
+            raise ValueError(f"{st.st_size:,} bytes, more than this reader's limit of "
+                             f"{limit:,} bytes")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_regular_file(path: os.PathLike | str, limit: int) -> bytes:
+    """The bytes of ``path``, if it is a regular file of at most ``limit`` bytes: never a
+    FIFO (which would block), a device (``/dev/zero`` never ends) or anything larger. Raises
+    OSError (``FileNotFoundError`` when missing), or ValueError naming the problem."""
+    with _open_regular(Path(path), limit) as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:  # it grew after the check
+        raise ValueError(f"more than this reader's limit of {limit:,} bytes")
+    return data
+
+
+# ---------------------------------------------------------------------------- manifest
 
 
 def _read_manifest(root: Path) -> dict:
-    if not root.exists():
-        raise BundleError(root, "no such bundle directory")
-    if not root.is_dir():
+    try:
+        mode = os.stat(root).st_mode
+    except FileNotFoundError:
+        raise BundleError(root, "no such bundle directory") from None
+    except OSError as e:
+        raise BundleError(root, f"cannot read ({e.strerror or e})") from None
+    if not stat.S_ISDIR(mode):
         raise BundleError(root, "not a directory")
     path = root / MANIFEST
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path, MAX_MANIFEST_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise BundleError(path, "missing file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise BundleError(path, f"cannot read ({e})") from None
+    except UnicodeDecodeError:
+        raise BundleError(path, "cannot read (not UTF-8 text)") from None
+    except ValueError as e:
+        raise BundleError(path, f"{e}; refusing to read it") from None
+    except OSError as e:
+        raise BundleError(path, f"cannot read ({e.strerror or e})") from None
     try:
         manifest = json.loads(text)
     except json.JSONDecodeError as e:
         raise BundleError(path, f"invalid JSON ({e})") from None
+    except RecursionError:
+        raise BundleError(path, "invalid JSON (nested too deeply)") from None
+    except ValueError as e:  # Python's limit on the digits of an integer
+        problem = (f"an integer of more than {sys.get_int_max_str_digits()} digits"
+                   if "integer string conversion" in str(e) else str(e).split(";")[0])
+        raise BundleError(path, f"invalid JSON ({problem})") from None
+    _check_manifest(path, manifest)
+    return manifest
+
+
+def _check_key(path: Path, key: str) -> None:
+    parts = key.split("/")
+    if (len(key) > MAX_KEY_LENGTH or not key.isprintable() or "\\" in key
+            or any(part in ("", ".", "..") for part in parts)):
+        raise BundleError(path, f"invalid key {_show(key)}: a key is names joined by '/', "
+                          f"printable, at most {MAX_KEY_LENGTH} characters")
+
+
+def _is_int(value) -> bool:
+    return type(value) is int
+
+
+def _check_manifest(path: Path, manifest) -> None:
     if not isinstance(manifest, dict):
         raise BundleError(path, "invalid manifest: the top level must be a JSON object")
     version = manifest.get("schema_version")
-    if version != SCHEMA_VERSION:
-        raise BundleError(path, f"unknown schema_version {version!r} (this reader knows "
+    if not (_is_int(version) and version == SCHEMA_VERSION):
+        raise BundleError(path, f"unknown schema_version {_show(version)} (this reader knows "
                           f"{SCHEMA_VERSION})")
     for field in ("arrays", "config", "vocab", "generator"):
         if not isinstance(manifest.get(field), dict):
             raise BundleError(path, f"invalid manifest: {field!r} must be an object")
     for key, entry in manifest["arrays"].items():
+        _check_key(path, key)
         if not (isinstance(entry, dict) and isinstance(entry.get("shape"), list)
                 and isinstance(entry.get("sha256"), str) and isinstance(entry.get("dtype"), str)):
-            raise BundleError(path, f"invalid manifest entry for {key!r}: needs shape, dtype "
-                              "and sha256")
-    return manifest
+            raise BundleError(path, f"invalid manifest entry for {_show(key)}: needs shape, "
+                              "dtype and sha256")
+        shape = entry["shape"]
+        if len(shape) > 32 or not all(_is_int(n) and n >= 0 for n in shape):
+            raise BundleError(path, f"invalid manifest entry for {_show(key)}: shape "
+                              f"{_show(shape)} is not a list of sizes")
+    _check_vocab(path, manifest["vocab"])
+    for field, what in (("name", "the tool that wrote it"),
+                        ("torch", "the PyTorch version the lecture credits")):
+        value = manifest["generator"].get(field)
+        if not (isinstance(value, str) and value.isprintable() and len(value) <= 100):
+            raise BundleError(path, f"invalid manifest: generator {field!r} must be a line of "
+                              f"text ({what})")
+    for field in ("seed", "seq_len"):
+        value = manifest["config"].get(field)
+        if not (_is_int(value) and value >= 0):
+            raise BundleError(path, f"invalid manifest: config {field!r} must be a "
+                              f"non-negative integer, not {_show(value)}")
 
 
-def _read_arrays(root: Path) -> dict[str, np.ndarray]:
-    path = root / ARRAYS
-    if not path.is_file():
-        raise BundleError(path, "missing file")
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            return {key: npz[key] for key in npz.files}
-    except Exception as e:  # noqa: BLE001 - any unreadable archive is the same user problem
-        raise BundleError(path, f"cannot read arrays ({type(e).__name__}: {e})") from None
+def _check_vocab(path: Path, vocab: dict) -> None:
+    for task in _TASKS:
+        entry = vocab.get(task)
+        if not isinstance(entry, dict):
+            raise BundleError(path, f"invalid manifest: vocab {task!r} must be an object with "
+                              "tokens and classes")
+        for field in ("tokens", "classes"):
+            words = entry.get(field)
+            if not (isinstance(words, list) and words):
+                raise BundleError(path, f"invalid manifest: vocab {task!r} {field} must be a "
+                                  "non-empty list of words")
+            for word in words:
+                if not (isinstance(word, str) and word.strip() and word.isprintable()
+                        and len(word) <= MAX_WORD_LENGTH):
+                    raise BundleError(path, f"invalid manifest: vocab {task!r} {field} holds "
+                                      f"{_show(word)}, not a word of at most "
+                                      f"{MAX_WORD_LENGTH} printable characters")
 
+
+# ----------------------------------------------------------------------------- archive
+
+
+def _directory_extent(f, size: int) -> tuple[int, int]:
+    """(entries, bytes) of the zip's central directory, from its end record: read before
+    :mod:`zipfile` parses the directory, which would hold all of it, and an object per
+    entry, in memory."""
+    tail = min(size, 22 + 0xFFFF)
+    f.seek(size - tail)
+    data = f.read(tail)
+    at = data.rfind(b"PK\x05\x06")
+    if at < 0 or len(data) - at < 22:
+        raise zipfile.BadZipFile("not a zip archive")
+    entries, length = struct.unpack("<HI", data[at + 10:at + 16])
+    if at >= 20 and data[at - 20:at - 16] == b"PK\x06\x07":  # a zip64 end record
+        (offset,) = struct.unpack("<Q", data[at - 12:at - 4])
+        f.seek(offset)
+        record = f.read(56)
+        if record[:4] == b"PK\x06\x06":
+            entries, length = struct.unpack("<QQ", record[32:48])
+    return entries, length
+
+
+class _Archive:
+    """arrays.npz, its directory checked against the manifest before anything is
+    decompressed."""
+
+    def __init__(self, root: Path, listed: dict):
+        self.path = path = root / ARRAYS
+        try:
+            self.file = _open_regular(path, None)
+        except FileNotFoundError:
+            raise BundleError(path, "missing file") from None
+        except ValueError as e:
+            raise BundleError(path, f"{e}; refusing to read it") from None
+        except OSError as e:
+            raise BundleError(path, f"cannot read ({e.strerror or e})") from None
+        try:
+            entries, length = _directory_extent(self.file, os.fstat(self.file.fileno()).st_size)
+            if entries > len(listed) + 16 or length > 1024 * (len(listed) + 16):
+                raise BundleError(path, f"the archive lists {entries:,} entries in "
+                                  f"{length:,} bytes, but {MANIFEST} lists {len(listed):,} "
+                                  "arrays")
+            self.zip = zipfile.ZipFile(self.file)
+        except BundleError:
+            self.file.close()
+            raise
+        except Exception as e:  # noqa: BLE001 - any unreadable archive is the same problem
+            self.file.close()
+            raise BundleError(path, f"cannot read arrays ({_reason(e)})") from None
+        self.infos: dict[str, zipfile.ZipInfo] = {}
+
+    def close(self) -> None:
+        self.zip.close()
+        self.file.close()
+
+    def check_directory(self, manifest_path: Path, listed: dict) -> None:
+        for info in self.zip.infolist():
+            name = info.filename
+            if not name.endswith(".npy") or info.is_dir():
+                raise BundleError(self.path, f"entry {_show(name)} is not a .npy array; a "
+                                  "bundle's archive holds only .npy files")
+            key = name[:-len(".npy")]
+            if key in self.infos:
+                raise BundleError(self.path, f"entry {_show(name)} appears twice")
+            if key not in listed:
+                raise BundleError(manifest_path, f"{_show(key)} is in {ARRAYS} but not listed")
+            if info.flag_bits & 0x1:
+                raise BundleError(self.path, f"entry {_show(name)} is encrypted")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise BundleError(self.path, f"entry {_show(name)} uses compression method "
+                                  f"{info.compress_type}; a bundle's arrays are stored or "
+                                  "deflated, as numpy writes them")
+            self.infos[key] = info
+        for spec in required_specs():
+            if spec.key not in self.infos:
+                raise BundleError(self.path, f"missing required key {spec.key!r}")
+        for key in listed:
+            if key not in self.infos:
+                raise BundleError(self.path, f"missing key {_show(key)}, listed in {MANIFEST}")
+        total = sum(info.file_size for info in self.infos.values())
+        if total > MAX_ARRAY_BYTES:
+            raise BundleError(self.path, f"its arrays take {_size(total)} decompressed, more "
+                              f"than this reader's limit of {_size(MAX_ARRAY_BYTES)}")
+
+    def check_headers(self, listed: dict, keys: Iterable[str]) -> None:
+        """The .npy header of each of ``keys`` against the manifest, and its declared size
+        against that header: what is read later is exactly what was checked here."""
+        for key in sorted(keys):
+            info, entry = self.infos[key], listed[key]
+            try:
+                with self.zip.open(info) as f:
+                    version = np.lib.format.read_magic(f)
+                    read_header = _HEADER_READERS.get(version)
+                    if read_header is None:
+                        raise ValueError(f".npy format version {version}; this reader knows "
+                                         "1.0 and 2.0")
+                    shape, _, dtype = read_header(f, max_header_size=_NPY_HEADER_BYTES)
+                    start = f.tell()
+            except Exception as e:  # noqa: BLE001 - any unreadable header is the same problem
+                raise BundleError(self.path, f"{key} is not a readable .npy array "
+                                  f"({_reason(e)})") from None
+            if list(shape) != entry["shape"]:
+                raise BundleError(self.path, f"{key} has shape {list(shape)} but {MANIFEST} "
+                                  f"says {entry['shape']}")
+            if str(dtype) != entry["dtype"]:
+                raise BundleError(self.path, f"{key} has dtype {dtype} but {MANIFEST} says "
+                                  f"{_show(entry['dtype'])}")
+            if dtype.hasobject or dtype.names is not None or dtype.subdtype is not None:
+                raise BundleError(self.path, f"{key} has dtype {dtype}; a bundle holds plain "
+                                  "numeric arrays")
+            expected = start + dtype.itemsize * math.prod(shape)
+            if info.file_size != expected:
+                raise BundleError(self.path, f"{key} declares {info.file_size:,} bytes but its "
+                                  f"header describes {expected:,}")
+
+    def read(self, key: str) -> np.ndarray:
+        try:
+            with self.zip.open(self.infos[key]) as f:
+                array = np.lib.format.read_array(f, allow_pickle=False,
+                                                 max_header_size=_NPY_HEADER_BYTES)
+        except Exception as e:  # noqa: BLE001 - a corrupt entry is the same user problem
+            raise BundleError(self.path, f"cannot read {key} ({_reason(e)})") from None
+        return array
+
+
+_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0,
+                   (2, 0): np.lib.format.read_array_header_2_0}
+
+
+def _reason(e: Exception) -> str:
+    text = str(e).splitlines()[0] if str(e) else ""
+    return f"{type(e).__name__}: {text}" if text else type(e).__name__
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}"
+    return f"{n} bytes"
+
+
+# ------------------------------------------------------------------------------ shapes
 
 _DIM = re.compile(r"^(\d*)([A-Z])$")
 
 
-def _check_shapes(path: Path, arrays: Mapping[str, np.ndarray], specs: list[Spec]) -> None:
+def _check_shapes(path: Path, listed: dict, specs: list[Spec]) -> dict:
+    """The contract's symbols against the (already checked) shapes and dtypes; returns what
+    each symbol is bound to, per scope."""
     bound: dict[tuple[str, str], tuple[int, str]] = {}
     for spec in specs:
-        array = arrays[spec.key]
-        if array.ndim != len(spec.shape):
-            raise BundleError(path, f"{spec.key} has shape {array.shape}, expected "
+        shape, dtype = tuple(listed[spec.key]["shape"]), np.dtype(listed[spec.key]["dtype"])
+        if len(shape) != len(spec.shape):
+            raise BundleError(path, f"{spec.key} has shape {shape}, expected "
                               f"{len(spec.shape)} dimensions ({', '.join(spec.shape) or 'scalar'})")
-        if array.dtype.kind not in (spec.kind, "u" if spec.kind == "i" else spec.kind):
+        if dtype.kind not in (spec.kind, "u" if spec.kind == "i" else spec.kind):
             want = "an integer" if spec.kind == "i" else "a float"
-            raise BundleError(path, f"{spec.key} has dtype {array.dtype}, expected {want} type")
-        for size, symbol in zip(array.shape, spec.shape, strict=True):
+            raise BundleError(path, f"{spec.key} has dtype {dtype}, expected {want} type")
+        for size, symbol in zip(shape, spec.shape, strict=True):
             factor, name = _DIM.match(symbol).groups()
             factor = int(factor or 1)
             if size % factor:
@@ -111,46 +414,103 @@ def _check_shapes(path: Path, arrays: Mapping[str, np.ndarray], specs: list[Spec
             if seen[0] != size // factor:
                 raise BundleError(path, f"{spec.key} has {name} = {size // factor} but "
                                   f"{seen[1]} has {name} = {seen[0]}")
+    return bound
 
 
-def validate_bundle(root: os.PathLike | str) -> tuple[dict, dict[str, np.ndarray]]:
-    """Check everything the contract promises; return (manifest, arrays) or raise."""
-    root = Path(root)
+def _task_of(model: str) -> str:
+    return model.split("/")[0] if "/" in model else "recall"
+
+
+def _check_words(path: Path, manifest: dict, bound: dict) -> None:
+    """The vocabulary fits the arrays: one-hot inputs as wide as the tokens, a readout as
+    wide as the classes, and the configuration's T is the lecture models' T."""
+    for model in (*RECALL_MODELS, CUISINE_MODEL):
+        words = manifest["vocab"][_task_of(model)]
+        for symbol, field in (("D", "tokens"), ("C", "classes")):
+            size, key = bound[(model, symbol)]
+            if size != len(words[field]):
+                raise BundleError(path, f"vocab {_task_of(model)!r} has {len(words[field])} "
+                                  f"{field} but {key} has {symbol} = {size}")
+    seq_len, key = bound[(RECALL_MODELS[0], "T")]
+    if manifest["config"]["seq_len"] != seq_len:
+        raise BundleError(path, f"config 'seq_len' is {manifest['config']['seq_len']} but {key} "
+                          f"has T = {seq_len}")
+
+
+# -------------------------------------------------------------------------------- data
+
+
+def _word_ranges(manifest: dict) -> dict[str, tuple[int, str]]:
+    """Arrays of word or class ids, and how many words they index."""
+    ranges = {}
+    for model in (*RECALL_MODELS, CUISINE_MODEL):
+        words = manifest["vocab"][_task_of(model)]
+        ranges[probe_key(model, "tokens")] = (len(words["tokens"]), "tokens")
+        ranges[probe_key(model, "target")] = (len(words["classes"]), "classes")
+    return ranges
+
+
+def _check_values(path: Path, key: str, array: np.ndarray, entry: dict,
+                  ranges: dict[str, tuple[int, str]]) -> None:
+    if array_sha256(array) != entry["sha256"]:
+        raise BundleError(path, f"{key} fails its checksum: the array differs from the "
+                          "one the manifest describes")
+    if array.dtype.kind in "fc" and not np.isfinite(array).all():
+        bad = int((~np.isfinite(array)).sum())
+        raise BundleError(path, f"{key} has {bad} non-finite value(s) (NaN or inf)")
+    if key in ranges and array.size:
+        count, what = ranges[key]
+        low, high = int(array.min()), int(array.max())
+        if low < 0 or high >= count:
+            raise BundleError(path, f"{key} holds id {low if low < 0 else high}, outside the "
+                              f"vocabulary's {count} {what}")
+
+
+def _selected(listed: Iterable[str], prefixes: Iterable[str] | None) -> list[str]:
+    if prefixes is None:
+        return sorted(listed)
+    prefixes = tuple(prefixes)
+    return sorted(k for k in listed
+                  if any(k == p or k.startswith(p.rstrip("/") + "/") for p in prefixes))
+
+
+def _load(root: Path, keys: Iterable[str] | None, verify_all: bool
+          ) -> tuple[dict, dict[str, np.ndarray]]:
     manifest = _read_manifest(root)
-    arrays = _read_arrays(root)
-    mpath, apath = root / MANIFEST, root / ARRAYS
+    mpath = root / MANIFEST
     listed = manifest["arrays"]
     specs = required_specs()
     for spec in specs:
         if spec.key not in listed:
             raise BundleError(mpath, f"missing required key {spec.key!r}")
-        if spec.key not in arrays:
-            raise BundleError(apath, f"missing required key {spec.key!r}")
-    for key, entry in listed.items():
-        if key not in arrays:
-            raise BundleError(apath, f"missing key {key!r}, listed in {MANIFEST}")
-        array = arrays[key]
-        if list(array.shape) != entry["shape"]:
-            raise BundleError(apath, f"{key} has shape {list(array.shape)} but {MANIFEST} "
-                              f"says {entry['shape']}")
-        if str(array.dtype) != entry["dtype"]:
-            raise BundleError(apath, f"{key} has dtype {array.dtype} but {MANIFEST} says "
-                              f"{entry['dtype']}")
-        if array_sha256(array) != entry["sha256"]:
-            raise BundleError(apath, f"{key} fails its checksum: the array differs from the "
-                              "one the manifest describes")
-        if array.dtype.kind in "fc" and not np.isfinite(array).all():
-            bad = int((~np.isfinite(array)).sum())
-            raise BundleError(apath, f"{key} has {bad} non-finite value(s) (NaN or inf)")
-    for key in arrays:
-        if key not in listed:
-            raise BundleError(mpath, f"{key!r} is in {ARRAYS} but not listed")
-    _check_shapes(apath, arrays, specs)
+    archive = _Archive(root, listed)
+    try:
+        archive.check_directory(mpath, listed)
+        wanted = set(_selected(listed, keys))
+        archive.check_headers(listed, listed if verify_all else wanted)
+        bound = _check_shapes(archive.path, listed, specs)
+        _check_words(mpath, manifest, bound)
+        ranges = _word_ranges(manifest)
+        arrays = {}
+        for key in sorted(listed):
+            if key in wanted or verify_all:
+                array = archive.read(key)
+                _check_values(archive.path, key, array, listed[key], ranges)
+                if key in wanted:
+                    arrays[key] = array
+    finally:
+        archive.close()
     return manifest, arrays
 
 
+def validate_bundle(root: os.PathLike | str) -> tuple[dict, dict[str, np.ndarray]]:
+    """Check everything the contract promises; return (manifest, arrays) or raise."""
+    return _load(Path(root), None, True)
+
+
 class Bundle(Mapping):
-    """A validated bundle: a read-only mapping from key to array, plus its manifest."""
+    """A validated bundle: a read-only mapping from key to array, plus its manifest. It
+    holds the arrays it was loaded with (every one, or those under the keys asked for)."""
 
     def __init__(self, root: Path, manifest: dict, arrays: dict[str, np.ndarray]):
         self.root, self.manifest, self._arrays = root, manifest, arrays
@@ -183,11 +543,9 @@ class Bundle(Mapping):
         return [tokens[int(i)] for i in ids]
 
     def keys_under(self, prefixes: Iterable[str]) -> list[str]:
-        """The keys equal to, or below, any of ``prefixes`` (``"lstm/grad"`` covers
-        ``"lstm/grad/h_norm"``)."""
-        prefixes = tuple(prefixes)
-        return sorted(k for k in self._arrays
-                      if any(k == p or k.startswith(p.rstrip("/") + "/") for p in prefixes))
+        """The bundle's keys (loaded or not) equal to, or below, any of ``prefixes``
+        (``"lstm/grad"`` covers ``"lstm/grad/h_norm"``)."""
+        return _selected(self.manifest["arrays"], prefixes)
 
     def view(self, reads: Iterable[str]) -> Bundle:
         """The same bundle limited to ``reads``: array keys or key prefixes, and manifest
@@ -198,7 +556,7 @@ class Bundle(Mapping):
         manifest = {**self.manifest, **{
             part: {k: v for k, v in self.manifest[part].items() if k in names}
             for part, names in fields.items()}}
-        keys = self.keys_under(arrays)
+        keys = [k for k in self.keys_under(arrays) if k in self._arrays]
         return Bundle(self.root, manifest, {k: self._arrays[k] for k in keys})
 
     def digest(self, keys: Iterable[str] | None = None) -> str:
@@ -236,7 +594,15 @@ def _split_reads(reads: Iterable[str]) -> tuple[list[str], dict[str, set[str]]]:
     return arrays, fields
 
 
-def load_bundle(root: os.PathLike | str) -> Bundle:
-    """Read and validate a bundle directory, or raise :class:`BundleError`."""
-    manifest, arrays = validate_bundle(root)
-    return Bundle(Path(root), manifest, arrays)
+def load_bundle(root: os.PathLike | str, keys: Iterable[str] | None = None, *,
+                verify_all: bool = True) -> Bundle:
+    """Read and validate a bundle directory, or raise :class:`BundleError`.
+
+    ``keys``: the keys, or key prefixes (a scene's ``reads``), whose arrays to load; None
+    loads every one, ``()`` none. The manifest and the archive's directory are always checked
+    whole; headers, checksums and values for the arrays loaded, and, when ``verify_all``, for
+    every other array too, read one at a time and dropped. Without it, nothing else of the
+    archive is read (a scene's process, after the renderer has checked the whole bundle)."""
+    root = Path(root)
+    manifest, arrays = _load(root, keys, verify_all)
+    return Bundle(root, manifest, arrays)

@@ -20,6 +20,8 @@ import av
 import numpy as np
 import srt
 
+from lecture.safety import clear_name, open_new
+
 __all__ = [
     "AssemblyError", "SceneClip", "assemble_lecture", "chapters_from", "format_time",
     "video_duration",
@@ -100,6 +102,7 @@ def _join(clips: list[SceneClip], target: Path) -> None:
         return av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE)
 
     tmp = target.with_name(f".{target.name}.partial")
+    clear_name(tmp)  # a link planted at the temporary name is removed, not written through
     try:
         with av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as out:
             with av.open(str(clips[0].video)) as first:
@@ -164,7 +167,8 @@ def chapters_from(clips: list[SceneClip], total: float) -> list[tuple[float, str
 
 def _write_text(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.partial")
-    tmp.write_text(text, encoding="utf-8")
+    with open_new(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
     os.replace(tmp, path)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from bundle import Bundle, load_bundle
+from bundle.reader import read_regular_file
 from lecture.assemble import SceneClip, assemble_lecture
 from lecture.provenance import git_commit
 from lecture.render import (
@@ -31,7 +32,7 @@ def render(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
            only: list[str] | None = None, console: Console) -> tuple[list[SceneResult], Bundle]:
     """Render what changed; return the plan and the validated bundle it was made from."""
     acts = select_acts(only)
-    bundle = load_bundle(data)
+    bundle = load_bundle(data, keys=())  # every array checked, none held: scenes load theirs
     out = ensure_writable(out)
     plan = plan_scenes(acts, bundle, out, quality, voice)
     render_scenes(plan, data=data, out=out, quality=quality, voice=voice, jobs=jobs,
@@ -46,9 +47,9 @@ def render(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
 
 
 def build(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
-          console: Console) -> dict:
+          console: Console, only: list[str] | None = None) -> dict:
     plan, bundle = render(data=data, out=out, quality=quality, voice=voice, jobs=jobs,
-                          console=console)
+                          only=only, console=console)
     keys = {r.act.name: r.key for r in plan}
     thumb = thumbnail_key()
     previous = _read_json(out / "manifest.json")
@@ -78,7 +79,8 @@ def build(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
 
 
 def _read_json(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
+    try:  # a regular file only: a FIFO planted here would block
+        value = json.loads(read_regular_file(path, 16 << 20))
+    except (OSError, ValueError, RecursionError):
         return None
+    return value if isinstance(value, dict) else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -15,13 +16,16 @@ from rich.console import Console
 
 from bundle import DEFAULT_BUNDLE, BundleError, load_bundle
 from lecture.assemble import AssemblyError
+from lecture.interrupts import exit_now, interrupts_raise
 from lecture.render import QUALITIES, RenderError
+from lecture.safety import SafetyError
 from scenes.acts import ACTS
 from scenes.findings import gradient_ratio
 from scenes.voices import DEFAULT_VOICE, VOICES
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# markup=False: paths, keys and names are printed literally (a directory named "[red]x").
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+out = Console(highlight=False, soft_wrap=True, markup=False)
 
 
 class UserError(Exception):
@@ -30,15 +34,31 @@ class UserError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    as_program, argv = argv is None, sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
+    args.command = shlex.join(["lecture", *argv])  # names this run to a second one
     try:
-        return args.func(args) or 0
-    except (UserError, BundleError, RenderError, AssemblyError) as e:
-        err.print(f"lecture: error: {e}", markup=False, soft_wrap=True)
+        with interrupts_raise():  # SIGTERM too: every cleanup runs, then one line
+            return args.func(args) or 0
+    except (UserError, BundleError, RenderError, AssemblyError, SafetyError) as e:
+        err.print(f"lecture: error: {_literal(str(e))}", markup=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         err.print("lecture: interrupted", markup=False)
+        if as_program:  # everything is undone by now; skip the interpreter's slow teardown
+            exit_now(130)
         return 130
+
+
+def _literal(text: str) -> str:
+    """Untrusted text (paths, keys, names) on one line: control characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _add_wait(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--wait", action="store_true",
+                   help="if another run is writing the same output, wait for it instead of "
+                   "stopping at once")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a small, fast run (shorter sequences, fewer steps) for previews and tests")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="parallel training processes (default: all cores, %(default)s)")
+    _add_wait(p)
     p.set_defaults(func=cmd_data)
 
     for name in ("render", "build"):
@@ -70,15 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
                                "manim process, in parallel. A scene whose inputs (its code, "
                                "the theme, the bundle arrays it reads, quality, voice) have "
                                "not changed is skipped.")
-            p.add_argument("--only", metavar="SCENE,...",
-                           help="render only these scenes (names: "
-                           f"{', '.join(a.name for a in ACTS)})")
         else:
             p = sub.add_parser("build", help="the whole job: bundle, render, assemble",
                                description="Build the lecture: make the bundle if it is "
                                "missing, render every scene that changed, and assemble "
                                "OUT/lecture.mp4 with chapters.txt, lecture.srt, "
                                "thumbnail.png and manifest.json.")
+        p.add_argument("--only", metavar="SCENE,...",
+                       help=f"{'render' if name == 'render' else 'render and assemble'} only "
+                       f"these scenes (names: {', '.join(a.name for a in ACTS)})")
         p.add_argument("--quality", choices=list(QUALITIES), default="high",
                        help="low 480p15, medium 720p30, high 1080p60 (default), 4k 2160p60")
         p.add_argument("--data", type=Path, default=DEFAULT_BUNDLE, metavar="DIR",
@@ -90,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "track timed at 150 words a minute")
         p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="scenes rendered at once (default: all cores, %(default)s)")
+        _add_wait(p)
         p.set_defaults(func=cmd_render if name == "render" else cmd_build)
 
     p = sub.add_parser("script", help="print what the narrator says, without rendering",
@@ -106,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where the LaTeX and voice caches live (default: ./out)")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object, act name to its list of narration blocks")
+    _add_wait(p)
     p.set_defaults(func=cmd_script)
 
     p = sub.add_parser("check", help="validate a bundle and summarise it",
@@ -125,14 +148,28 @@ def _check_jobs(jobs: int) -> None:
         raise UserError(f"--jobs must be at least 1, got {jobs}")
 
 
+def _waiting(holder: str) -> None:
+    err.print(f"waiting for another run to finish ({holder})", markup=False)
+
+
 def cmd_data(args) -> int:
     from bundle import check_writable
+    from lecture.provenance import GENERATOR
+    from lecture.safety import check_output_dir, output_lock
 
     _check_jobs(args.jobs)
-    check_writable(args.out)
-    from lecture.generate import generate_bundle
+    if args.seed < 0:
+        raise UserError(f"--seed must be 0 or more, got {args.seed}")
+    # Only an empty directory or a bundle this tool wrote is replaced, checked before
+    # training and again before the swap; a lock beside it keeps a second run out.
+    check_output_dir(args.out, current_dir_ok=False)
+    check_writable(args.out, GENERATOR)
+    target = args.out.absolute()
+    with output_lock(target.parent, name=f".{target.name}.lecture.lock", command=args.command,
+                     wait=args.wait, on_wait=_waiting):
+        from lecture.generate import generate_bundle
 
-    generate_bundle(args.out, seed=args.seed, quick=args.quick, jobs=args.jobs, console=err)
+        generate_bundle(args.out, seed=args.seed, quick=args.quick, jobs=args.jobs, console=err)
     out.print(f"wrote {args.out}")
     summarise(args.out)
     return 0
@@ -141,13 +178,35 @@ def cmd_data(args) -> int:
 # ------------------------------------------------------------------------------ build
 
 
+def _only(args) -> list[str] | None:
+    if args.only is None:
+        return None
+    only = [n.strip() for n in args.only.split(",") if n.strip()]
+    if not only:
+        raise UserError("--only names no scene")
+    return only
+
+
+def _output(args):
+    """The output directory, checked (never the repository, home or /), created, and locked
+    for this run."""
+    from lecture.render import ensure_writable
+    from lecture.safety import LOCK_NAME, check_output_dir, output_lock
+
+    check_output_dir(args.out)
+    ensure_writable(args.out)
+    return output_lock(args.out, name=LOCK_NAME, command=args.command, wait=args.wait,
+                       on_wait=_waiting)
+
+
 def cmd_render(args) -> int:
     from lecture.build import render
 
     _check_jobs(args.jobs)
-    only = _names(args.only)
-    render(data=args.data, out=args.out, quality=args.quality, voice=args.voice,
-           jobs=args.jobs, only=only, console=err)
+    only = _only(args)
+    with _output(args):
+        render(data=args.data, out=args.out, quality=args.quality, voice=args.voice,
+               jobs=args.jobs, only=only, console=err)
     return 0
 
 
@@ -155,11 +214,14 @@ def cmd_build(args) -> int:
     from lecture.build import build
 
     _check_jobs(args.jobs)
-    if not args.data.exists():
-        err.print(f"no bundle at {args.data}: generating it", markup=False)
-        cmd_data(argparse.Namespace(out=args.data, seed=0, quick=False, jobs=args.jobs))
-    manifest = build(data=args.data, out=args.out, quality=args.quality, voice=args.voice,
-                     jobs=args.jobs, console=err)
+    only = _only(args)
+    with _output(args):
+        if not args.data.exists():
+            err.print(f"no bundle at {args.data}: generating it", markup=False)
+            cmd_data(argparse.Namespace(out=args.data, seed=0, quick=False, jobs=args.jobs,
+                                        wait=args.wait, command=args.command))
+        manifest = build(data=args.data, out=args.out, quality=args.quality, voice=args.voice,
+                         jobs=args.jobs, only=only, console=err)
     video = manifest["video"]
     out.print(f"wrote {args.out / 'lecture.mp4'}: {video['duration']:.1f} s, "
               f"{video['width']}x{video['height']} at {video['fps']:g} fps, "
@@ -176,26 +238,23 @@ def cmd_script(args) -> int:
     from lecture.render import select_acts
     from scenes.dry_run import preview_act
 
-    acts = select_acts(_names(args.only))
+    acts = select_acts(_only(args))
     load_bundle(args.data)  # one clear line for a bad bundle, before any act runs
-    media = args.out / ".media" / "script"
-    media.mkdir(parents=True, exist_ok=True)
     said = {}
-    for act in acts:
-        transcript = preview_act(act, args.data, media)
-        said[act.name] = transcript.narration
-        if not args.json:
-            out.print(f"== {act.number:02d} {act.title} ({transcript.duration:.0f} s without "
-                      "a voice)", markup=False)
-            for text in transcript.narration:
-                out.print(f"  {text}", markup=False)
+    with _output(args):
+        media = args.out / ".media" / "script"
+        media.mkdir(parents=True, exist_ok=True)
+        for act in acts:
+            transcript = preview_act(act, args.data, media)
+            said[act.name] = transcript.narration
+            if not args.json:
+                out.print(f"== {act.number:02d} {act.title} ({transcript.duration:.0f} s "
+                          "without a voice)", markup=False)
+                for text in transcript.narration:
+                    out.print(f"  {text}", markup=False)
     if args.json:
         out.print(json.dumps(said, indent=1, ensure_ascii=False), markup=False)
     return 0
-
-
-def _names(only: str | None) -> list[str] | None:
-    return [n.strip() for n in only.split(",") if n.strip()] if only else None
 
 
 def cmd_check(args) -> int:
@@ -213,9 +272,12 @@ def summarise(root: Path) -> None:
     prefixes = sorted({k.rsplit('/train/accuracy', 1)[0] for k in bundle
                        if k.endswith("/train/accuracy")})
     for prefix in prefixes:
-        acc = bundle[f"{prefix}/train/accuracy"][-1]
-        norms = bundle[f"{prefix}/grad/h_norm"][-1]
-        ratio = gradient_ratio(norms)
+        acc, norms = bundle.get(f"{prefix}/train/accuracy"), bundle.get(f"{prefix}/grad/h_norm")
+        if not (acc is not None and norms is not None and acc.ndim == 1 and norms.ndim == 2
+                and acc.size and norms.size and acc.dtype.kind in "iuf"
+                and norms.dtype.kind in "iuf"):
+            continue  # an extra key, which the contract does not shape: nothing to summarise
+        acc, ratio = acc[-1], gradient_ratio(norms[-1])
         out.print(f"  {prefix:<14}{acc:>9.3f}  {ratio:>22.3g}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import platform
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -13,7 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bundle import write_bundle
-from lecture.provenance import git_commit
+from lecture.interrupts import ignoring_ctrl_c, worker_init
+from lecture.provenance import GENERATOR, git_commit
 from models.config import Config, quick_config
 from models.experiments import Job, assemble, plan, run_job, vocab
 
@@ -49,7 +51,8 @@ def run_jobs(cfg: Config, todo: list[Job], jobs: int, console: Console):
     """Run every job, ``jobs`` at a time, showing which are running and how far along."""
     results, timings = {}, {}
     columns = (TextColumn("[bold]training[/]"), BarColumn(), TextColumn("{task.completed}/"
-               "{task.total} runs"), TimeElapsedColumn(), TextColumn("{task.description}"))
+               "{task.total} runs"), TimeElapsedColumn(),
+               TextColumn("{task.description}", markup=False))
     with Progress(*columns, console=console, transient=False) as progress:
         bar = progress.add_task("", total=len(todo))
 
@@ -65,24 +68,48 @@ def run_jobs(cfg: Config, todo: list[Job], jobs: int, console: Console):
                 done(job, *_timed_job(cfg, job))
             return results, timings
         # spawn, not fork: the parent has imported torch, and forked torch state is unsafe.
+        # Workers ignore Ctrl-C and die with this process, which stops them on an interrupt.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=context,
+                                   initializer=worker_init, initargs=(os.getpid(),))
+        try:
             # Longest first, so no core idles at the end waiting on one long run.
             by_cost = sorted(todo, key=lambda j: -j.seq_len * COST.get(j.kind, 1))
-            pending = {pool.submit(_timed_job, cfg, job): job for job in by_cost}
+            with ignoring_ctrl_c():  # workers start now, and inherit it
+                pending = {pool.submit(_timed_job, cfg, job): job for job in by_cost}
             while pending:
                 running = [j.name for f, j in pending.items() if f.running()]
                 progress.update(bar, description=", ".join(running[:jobs]))
                 finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
                 for future in finished:
                     done(pending.pop(future), *future.result())
+        except BaseException:
+            _stop(pool)
+            raise
+        pool.shutdown()
     return results, timings
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel the queued jobs and kill the running ones now, rather than wait for them."""
+    # Python 3.14 has kill_workers(); before it, the workers are known only to the pool's
+    # _processes, which shutdown() clears: take them first.
+    kill = getattr(pool, "kill_workers", None)
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    if kill is not None:
+        kill()
+        return
+    for process in workers:
+        process.kill()
+    for process in workers:
+        process.join(timeout=1.0)
 
 
 def generator_info() -> dict:
     return {
-        "name": "vanishing-gradients-animated",
-        "version": version("vanishing-gradients-animated"),
+        "name": GENERATOR,
+        "version": version(GENERATOR),
         "git_commit": git_commit(),
         "python": platform.python_version(),
         "torch": version("torch"),

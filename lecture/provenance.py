@@ -6,6 +6,9 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The distribution's name, which every bundle `lecture data` writes names as its generator:
+# `lecture data` replaces an existing bundle only if it carries this name.
+GENERATOR = "vanishing-gradients-animated"
 
 
 def git_commit() -> str | None:

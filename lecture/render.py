@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -27,11 +28,16 @@ from importlib.metadata import version
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Column
+from rich.text import Text
 
 from bundle import Bundle
+from bundle.reader import read_regular_file
 from lecture.assemble import video_duration
+from lecture.interrupts import ChildGroups
+from lecture.safety import open_new, subdir
 from scenes.acts import ACTS, THUMBNAIL, Act
 
 __all__ = ["QUALITIES", "RenderError", "SceneResult", "plan_scenes", "render_scenes"]
@@ -121,17 +127,25 @@ def plan_scenes(acts: list[Act], bundle: Bundle, out: Path, quality: str,
         result = SceneResult(act, index, scene_key(act, bundle, quality, voice, shared),
                              out / "scenes" / f"{stem}.mp4")
         record = read_record(result.video)
-        if record and record.get("key") == result.key and result.video.exists():
+        if record and record.get("key") == result.key and _is_regular(result.video):
             result.status = "up to date"
         plan.append(result)
     return plan
 
 
 def read_record(video: Path) -> dict | None:
-    try:
-        return json.loads(video.with_suffix(".json").read_text())
-    except (OSError, ValueError):
+    try:  # a regular file only: a FIFO planted here would block
+        record = json.loads(read_regular_file(video.with_suffix(".json"), 1 << 20))
+    except (OSError, ValueError, RecursionError):
         return None
+    return record if isinstance(record, dict) else None
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def check_tools() -> None:
@@ -154,25 +168,29 @@ def manim_command(act: Act, quality: Quality, media: Path, still: bool = False) 
 
 
 def _publish(src: Path, dst: Path) -> None:
-    """Copy ``src`` to ``dst`` through a temporary name in the same folder."""
+    """Copy ``src`` to ``dst`` through a temporary name in the same folder (a fresh file:
+    a link planted at either name is replaced, never followed)."""
     tmp = dst.with_name(f".{dst.name}.partial")
-    shutil.copyfile(src, tmp)
+    with open(src, "rb") as s, open_new(tmp, "wb") as d:
+        shutil.copyfileobj(s, d)
     os.replace(tmp, dst)
 
 
 def render_one(result: SceneResult, quality: Quality, media_root: Path, env: dict,
-               log_dir: Path, on_line) -> None:
+               log_dir: Path, on_line, children: ChildGroups | None = None) -> None:
     act = result.act
     media = media_root / act.name
     log_path = log_dir / f"{result.video.stem}.log"
+    children = children or ChildGroups()
     start = time.perf_counter()
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(manim_command(act, quality, media), env=env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        for line in proc.stdout:
-            log.write(line)
-            on_line(line)
-        code = proc.wait()
+    with open_new(log_path, "w") as log:
+        proc = children.popen(manim_command(act, quality, media), env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        with proc.stdout:
+            for line in proc.stdout:
+                log.write(line)
+                on_line(line)
+        code = children.wait(proc)
     result.seconds = time.perf_counter() - start
     if code:
         lines = [ln.strip() for ln in log_path.read_text().splitlines() if ln.strip()]
@@ -196,7 +214,8 @@ def render_one(result: SceneResult, quality: Quality, media_root: Path, env: dic
         "sections": [{"name": s["name"], "duration": float(s["duration"])} for s in sections],
     }
     tmp = result.video.with_name(f".{result.video.stem}.json.partial")
-    tmp.write_text(json.dumps(record, indent=1))
+    with open_new(tmp, "w") as f:
+        f.write(json.dumps(record, indent=1))
     os.replace(tmp, result.video.with_suffix(".json"))
     result.status = "rendered"
 
@@ -208,11 +227,18 @@ def thumbnail_key() -> str:
 
 def render_thumbnail(out: Path, env: dict) -> Path:
     """The 1280x720 title still, ``OUT/thumbnail.png``."""
-    media = out / ".media" / "thumbnail"
-    log_path = out / "logs" / "thumbnail.log"
-    with open(log_path, "w") as log:
-        code = subprocess.run(manim_command(THUMBNAIL, QUALITIES["high"], media, still=True),
-                              env=env, stdout=log, stderr=subprocess.STDOUT).returncode
+    media = subdir(out, ".media") / "thumbnail"
+    log_path = subdir(out, "logs") / "thumbnail.log"
+    children = ChildGroups()
+    with open_new(log_path, "w") as log:
+        try:
+            proc = children.popen(manim_command(THUMBNAIL, QUALITIES["high"], media,
+                                                still=True),
+                                  env=env, stdout=log, stderr=subprocess.STDOUT)
+            code = children.wait(proc)
+        except BaseException:
+            children.stop()
+            raise
     images = sorted((media / "images").rglob(f"{THUMBNAIL.scene}*.png"))
     if code or not images:
         raise RenderError(f"the thumbnail failed to render (log: {log_path})")
@@ -234,15 +260,15 @@ def render_scenes(plan: list[SceneResult], *, data: Path, out: Path, quality: st
     """Render every scene of ``plan`` that is not up to date, ``jobs`` at a time."""
     check_tools()
     q = QUALITIES[quality]
-    (out / "scenes").mkdir(parents=True, exist_ok=True)
-    log_dir = out / "logs"
-    log_dir.mkdir(exist_ok=True)
-    media_root = media_root or out / ".media"
+    subdir(out, "scenes")
+    log_dir = subdir(out, "logs")
+    media_root = media_root or subdir(out, ".media")
     env = scene_env(data, voice)
+    children = ChildGroups()  # the manim processes, stopped together on an interrupt
     todo = [r for r in plan if r.status != "up to date"]
     columns = (SpinnerColumn(),
-               TextColumn("{task.description}", table_column=Column(min_width=15,
-                                                                    no_wrap=True)),
+               TextColumn("{task.description}", markup=False,
+                          table_column=Column(min_width=15, no_wrap=True)),
                TimeElapsedColumn(),
                TextColumn("{task.fields[state]}", table_column=Column(overflow="ellipsis",
                                                                       no_wrap=True)))
@@ -266,18 +292,32 @@ def render_scenes(plan: list[SceneResult], *, data: Path, out: Path, quality: st
                         progress.update(row, state=f"rendering, animation {m[1]}")
 
             try:
-                render_one(result, q, media_root, env, log_dir, on_line)
+                render_one(result, q, media_root, env, log_dir, on_line, children)
             except Exception as e:  # noqa: BLE001 - reported per scene, others go on
                 result.status, result.error = "failed", f"{type(e).__name__}: {e}"
+            if children.stopping and result.status != "rendered":  # stopped, not failed
+                result.status, result.error = "interrupted", ""
+                progress.update(row, state="[yellow]interrupted[/]", completed=1)
+                return
+            # the error quotes logs and paths: escaped, so "[...]" in them is printed as is
             state = (f"[green]done[/] in {result.seconds:.0f} s" if result.status == "rendered"
-                     else f"[red]failed[/]: {result.error}")
+                     else f"[red]failed[/]: {escape(result.error)}")
             progress.update(row, state=state, completed=1)
             if not progress.console.is_terminal:  # logs get one line per finished scene
                 with lock:
-                    progress.console.print(f"  {result.act.name}: {state}", highlight=False)
+                    progress.console.print(Text.from_markup(f"  {result.act.name}: {state}"),
+                                           highlight=False)
 
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            list(pool.map(run, todo))
+        pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1)))
+        try:
+            for future in [pool.submit(run, r) for r in todo]:
+                future.result()
+        except BaseException:  # Ctrl-C or SIGTERM: no new scene starts, running ones stop
+            pool.shutdown(wait=False, cancel_futures=True)
+            children.stop()
+            raise
+        finally:
+            pool.shutdown(wait=True)
     return plan
 
 

@@ -55,7 +55,9 @@ class LectureScene(VoiceoverScene):
         super().setup()
         self.camera.background_color = PALETTE.background
         self.set_speech_service(speech_service(os.environ.get("LECTURE_VOICE", DEFAULT_VOICE)))
-        self.data: Bundle = load_bundle(os.environ.get("LECTURE_DATA", DEFAULT_BUNDLE)).view(
+        # Only the arrays this act reads: the renderer has checked the whole bundle.
+        self.data: Bundle = load_bundle(os.environ.get("LECTURE_DATA", DEFAULT_BUNDLE),
+                                        keys=self.act.reads, verify_all=False).view(
             self.act.reads)
         self.blocks: list[Block] = []
         self.next_section(self.act.title)
