@@ -15,7 +15,9 @@ from rich.console import Console
 
 from bundle import DEFAULT_BUNDLE, BundleError, load_bundle
 from lecture.assemble import AssemblyError
+from lecture.configure import add_config_options
 from lecture.render import QUALITIES, RenderError
+from models.config import ConfigError
 from scenes.acts import ACTS
 
 VOICES = ("flite", "espeak", "none")  # scenes.narration.VOICES, without importing Manim
@@ -34,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args) or 0
-    except (UserError, BundleError, RenderError, AssemblyError) as e:
+    except (UserError, BundleError, RenderError, AssemblyError, ConfigError) as e:
         err.print(f"lecture: error: {e}", markup=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
@@ -55,13 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Train the RNNs, LSTMs and GRUs, probe their gradients and "
                        "gates, and write a bundle (manifest.json + arrays.npz). The bundle is "
                        "built beside the target and moved into place only when complete.")
-    p.add_argument("--out", type=Path, default=DEFAULT_BUNDLE, metavar="DIR",
-                   help="bundle directory (default: %(default)s)")
-    p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default: 0)")
-    p.add_argument("--quick", action="store_true",
-                   help="a small, fast run (shorter sequences, fewer steps) for previews and tests")
+    p.add_argument("--out", type=Path, metavar="DIR",
+                   help="bundle directory (default: assets/data/default for the default "
+                   "configuration, out/bundles/cfg-<digest> for any other)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="parallel training processes (default: all cores, %(default)s)")
+    p.add_argument("--show-config", action="store_true",
+                   help="print the resolved configuration as TOML and exit without training")
+    add_config_options(p)
     p.set_defaults(func=cmd_data)
 
     for name in ("render", "build"):
@@ -82,8 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
                                "thumbnail.png and manifest.json.")
         p.add_argument("--quality", choices=list(QUALITIES), default="high",
                        help="low 480p15, medium 720p30, high 1080p60 (default), 4k 2160p60")
-        p.add_argument("--data", type=Path, default=DEFAULT_BUNDLE, metavar="DIR",
-                       help="bundle directory (default: %(default)s)")
+        if name == "render":
+            p.add_argument("--data", type=Path, default=DEFAULT_BUNDLE, metavar="DIR",
+                           help="bundle directory (default: %(default)s)")
+        else:
+            p.add_argument("--data", type=Path, metavar="DIR",
+                           help="bundle directory (default: the committed default bundle, or "
+                           "OUT/bundles/cfg-<digest> for the configuration options below)")
         p.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
                        help="output directory (default: ./out)")
         p.add_argument("--voice", choices=list(VOICES), default="flite",
@@ -91,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "track timed at 150 words a minute")
         p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="scenes rendered at once (default: all cores, %(default)s)")
+        if name == "build":
+            add_config_options(p, " The bundle of any configuration but the default is "
+                               "OUT/bundles/cfg-<digest>, generated when missing and reused "
+                               "after.")
         p.set_defaults(func=cmd_render if name == "render" else cmd_build)
 
     p = sub.add_parser("check", help="validate a bundle and summarise it",
@@ -111,16 +123,27 @@ def _check_jobs(jobs: int) -> None:
 
 
 def cmd_data(args) -> int:
+    from lecture.configure import config_from_args, data_target
+    from models.settings import to_toml
+
+    cfg = config_from_args(args)
+    if args.show_config:
+        out.print(to_toml(cfg), markup=False, end="")
+        return 0
+    _check_jobs(args.jobs)
+    _generate(data_target(cfg, args.out), cfg, args.jobs)
+    return 0
+
+
+def _generate(target: Path, cfg, jobs: int) -> None:
     from bundle import check_writable
 
-    _check_jobs(args.jobs)
-    check_writable(args.out)
+    check_writable(target)
     from lecture.generate import generate_bundle
 
-    generate_bundle(args.out, seed=args.seed, quick=args.quick, jobs=args.jobs, console=err)
-    out.print(f"wrote {args.out}")
-    summarise(args.out)
-    return 0
+    generate_bundle(target, config=cfg, jobs=jobs, console=err)
+    out.print(f"wrote {target}")
+    summarise(target)
 
 
 # ------------------------------------------------------------------------------ build
@@ -138,12 +161,13 @@ def cmd_render(args) -> int:
 
 def cmd_build(args) -> int:
     from lecture.build import build
+    from lecture.configure import build_bundle
 
     _check_jobs(args.jobs)
-    if not args.data.exists():
-        err.print(f"no bundle at {args.data}: generating it", markup=False)
-        cmd_data(argparse.Namespace(out=args.data, seed=0, quick=False, jobs=args.jobs))
-    manifest = build(data=args.data, out=args.out, quality=args.quality, voice=args.voice,
+    data, cfg = build_bundle(args, err)
+    if cfg is not None:
+        _generate(data, cfg, args.jobs)
+    manifest = build(data=data, out=args.out, quality=args.quality, voice=args.voice,
                      jobs=args.jobs, console=err)
     video = manifest["video"]
     out.print(f"wrote {args.out / 'lecture.mp4'}: {video['duration']:.1f} s, "
