@@ -126,6 +126,8 @@ class Config:
         fields agree with each other; return self."""
         for f in dataclasses.fields(self):
             value, rule = getattr(self, f.name), f.metadata["rule"]
+            if isinstance(rule, Table) and not isinstance(value, dict):
+                raise ConfigError(f"{f.name} must be a table of {', '.join(rule.rules)}")
             items = ([(f"{f.name}.{k}", value.get(k), r) for k, r in rule.rules.items()]
                      if isinstance(rule, Table) else [(f.name, value, rule)])
             extra = sorted(set(value) - set(rule.rules)) if isinstance(rule, Table) else []
