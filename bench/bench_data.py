@@ -7,7 +7,7 @@ Modes: quick (--quick), quick-variant (--quick --set forget_bias=0), default (al
 variant (--set forget_bias=0, all cores), serial (default, --jobs 1). Targets (issues 2
 and 7): a full bundle, default or variant, in at most 3 minutes on 2 cores, a quick one in
 at most 20 s. Absolute times on a shared machine are noisy: compare the ratios within one
-run, and look at the load average printed with each figure.
+run, and look at the load average and the CPU time printed with each figure.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -25,18 +26,27 @@ LECTURE = Path(sys.executable).with_name("lecture")
 STAGE = re.compile(r"^\s{2}(\S.*?)\s+([\d.]+) s$")
 
 
+def _children_cpu() -> float:
+    """User and system time of finished child processes (their pool workers included):
+    steadier than wall time on a shared machine."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(label: str, *args: str) -> tuple[float, dict[str, float]]:
     with tempfile.TemporaryDirectory() as tmp:
+        cpu0 = _children_cpu()
         start = time.perf_counter()
         proc = subprocess.run([str(LECTURE), "data", "--out", f"{tmp}/b", *args],
                               capture_output=True, text=True)
         wall = time.perf_counter() - start
+        cpu = _children_cpu() - cpu0
     if proc.returncode:
         sys.exit(f"{label} failed:\n{proc.stderr}")
     stages = {m[1]: float(m[2]) for line in proc.stderr.splitlines()
               if (m := STAGE.match(line))}
     load = os.getloadavg()[0]
-    print(f"{label:<48} {wall:7.1f} s wall  ({len(stages)} stages, "
+    print(f"{label:<48} {wall:7.1f} s wall, {cpu:7.1f} CPU-s  ({len(stages)} stages, "
           f"{sum(stages.values()):.1f} s of stage time; load {load:.1f})", flush=True)
     return wall, stages
 
