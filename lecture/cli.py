@@ -16,9 +16,11 @@ from rich.console import Console
 
 from bundle import DEFAULT_BUNDLE, BundleError, load_bundle
 from lecture.assemble import AssemblyError
+from lecture.configure import add_config_options
 from lecture.interrupts import exit_now, interrupts_raise
 from lecture.render import QUALITIES, RenderError
 from lecture.safety import SafetyError
+from models.config import ConfigError
 from scenes.acts import ACTS
 from scenes.findings import gradient_ratio
 from scenes.voices import DEFAULT_VOICE, VOICES
@@ -40,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with interrupts_raise():  # SIGTERM too: every cleanup runs, then one line
             return args.func(args) or 0
-    except (UserError, BundleError, RenderError, AssemblyError, SafetyError) as e:
+    except (UserError, BundleError, RenderError, AssemblyError, SafetyError,
+            ConfigError) as e:
         err.print(f"lecture: error: {_literal(str(e))}", markup=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
@@ -74,13 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Train the RNNs, LSTMs and GRUs, probe their gradients and "
                        "gates, and write a bundle (manifest.json + arrays.npz). The bundle is "
                        "built beside the target and moved into place only when complete.")
-    p.add_argument("--out", type=Path, default=DEFAULT_BUNDLE, metavar="DIR",
-                   help="bundle directory (default: %(default)s)")
-    p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default: 0)")
-    p.add_argument("--quick", action="store_true",
-                   help="a small, fast run (shorter sequences, fewer steps) for previews and tests")
+    p.add_argument("--out", type=Path, metavar="DIR",
+                   help="bundle directory (default: assets/data/default for the default "
+                   "configuration, out/bundles/cfg-<digest> for any other)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="parallel training processes (default: all cores, %(default)s)")
+    p.add_argument("--show-config", action="store_true",
+                   help="print the resolved configuration as TOML and exit without training")
+    add_config_options(p)
     _add_wait(p)
     p.set_defaults(func=cmd_data)
 
@@ -102,8 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
                        f"these scenes (names: {', '.join(a.name for a in ACTS)})")
         p.add_argument("--quality", choices=list(QUALITIES), default="high",
                        help="low 480p15, medium 720p30, high 1080p60 (default), 4k 2160p60")
-        p.add_argument("--data", type=Path, default=DEFAULT_BUNDLE, metavar="DIR",
-                       help="bundle directory (default: %(default)s)")
+        if name == "render":
+            p.add_argument("--data", type=Path, default=DEFAULT_BUNDLE, metavar="DIR",
+                           help="bundle directory (default: %(default)s)")
+        else:
+            p.add_argument("--data", type=Path, metavar="DIR",
+                           help="bundle directory (default: the committed default bundle, or "
+                           "OUT/bundles/cfg-<digest> for the configuration options below)")
         p.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
                        help="output directory (default: ./out)")
         p.add_argument("--voice", choices=list(VOICES), default=DEFAULT_VOICE,
@@ -112,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="scenes rendered at once (default: all cores, %(default)s)")
         _add_wait(p)
+        if name == "build":
+            add_config_options(p, " The bundle of any configuration but the default is "
+                               "OUT/bundles/cfg-<digest>, generated when missing and reused "
+                               "after.")
         p.set_defaults(func=cmd_render if name == "render" else cmd_build)
 
     p = sub.add_parser("script", help="print what the narrator says, without rendering",
@@ -153,26 +166,34 @@ def _waiting(holder: str) -> None:
 
 
 def cmd_data(args) -> int:
+    from lecture.configure import config_from_args, data_target
+    from models.settings import to_toml
+
+    cfg = config_from_args(args)
+    if args.show_config:
+        out.print(to_toml(cfg), markup=False, end="")
+        return 0
+    _check_jobs(args.jobs)
+    _generate(data_target(cfg, args.out), cfg, args)
+    return 0
+
+
+def _generate(target: Path, cfg, args) -> None:
     from bundle import check_writable
+    from lecture.generate import generate_bundle
     from lecture.provenance import GENERATOR
     from lecture.safety import check_output_dir, output_lock
 
-    _check_jobs(args.jobs)
-    if args.seed < 0:
-        raise UserError(f"--seed must be 0 or more, got {args.seed}")
     # Only an empty directory or a bundle this tool wrote is replaced, checked before
     # training and again before the swap; a lock beside it keeps a second run out.
-    check_output_dir(args.out, current_dir_ok=False)
-    check_writable(args.out, GENERATOR)
-    target = args.out.absolute()
-    with output_lock(target.parent, name=f".{target.name}.lecture.lock", command=args.command,
-                     wait=args.wait, on_wait=_waiting):
-        from lecture.generate import generate_bundle
-
-        generate_bundle(args.out, seed=args.seed, quick=args.quick, jobs=args.jobs, console=err)
-    out.print(f"wrote {args.out}")
-    summarise(args.out)
-    return 0
+    check_output_dir(target, current_dir_ok=False)
+    check_writable(target, GENERATOR)
+    absolute = target.absolute()
+    with output_lock(absolute.parent, name=f".{absolute.name}.lecture.lock",
+                     command=args.command, wait=args.wait, on_wait=_waiting):
+        generate_bundle(target, config=cfg, jobs=args.jobs, console=err)
+    out.print(f"wrote {target}")
+    summarise(target)
 
 
 # ------------------------------------------------------------------------------ build
@@ -212,15 +233,15 @@ def cmd_render(args) -> int:
 
 def cmd_build(args) -> int:
     from lecture.build import build
+    from lecture.configure import build_bundle
 
     _check_jobs(args.jobs)
     only = _only(args)
     with _output(args):
-        if not args.data.exists():
-            err.print(f"no bundle at {args.data}: generating it", markup=False)
-            cmd_data(argparse.Namespace(out=args.data, seed=0, quick=False, jobs=args.jobs,
-                                        wait=args.wait, command=args.command))
-        manifest = build(data=args.data, out=args.out, quality=args.quality, voice=args.voice,
+        data, cfg = build_bundle(args, err)
+        if cfg is not None:
+            _generate(data, cfg, args)
+        manifest = build(data=data, out=args.out, quality=args.quality, voice=args.voice,
                          jobs=args.jobs, only=only, console=err)
     video = manifest["video"]
     out.print(f"wrote {args.out / 'lecture.mp4'}: {video['duration']:.1f} s, "

@@ -25,11 +25,15 @@ __all__ = ["generate_bundle"]
 COST = {"gru": 3, "lstm": 2, "rnn_sigmoid": 2}
 
 
-def generate_bundle(target: Path, *, seed: int = 0, quick: bool = False, jobs: int = 1,
+def generate_bundle(target: Path, *, seed: int = 0, quick: bool = False,
+                    config: Config | None = None, jobs: int = 1,
                     console: Console | None = None) -> dict[str, float]:
-    """Train, probe and write a bundle to ``target``. Returns each job's wall time."""
+    """Train, probe and write a bundle to ``target``. Returns each job's wall time.
+
+    ``config`` is the whole run configuration; without it, ``seed`` and ``quick`` pick one.
+    """
     console = console or Console(stderr=True)
-    cfg = quick_config(seed) if quick else Config(seed=seed)
+    cfg = config if config is not None else quick_config(seed) if quick else Config(seed=seed)
     todo = plan(cfg)
     start = time.perf_counter()
     results, timings = run_jobs(cfg, todo, jobs, console)

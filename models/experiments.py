@@ -78,7 +78,8 @@ def run_job(cfg: Config, job: Job, on_step=None) -> dict[str, np.ndarray]:
         out |= feedforward_step(**cfg.feedforward)
         return out
     task = get_task(job.task)
-    result = train(job.kind, task, job.seq_len, cfg, on_step)
+    # A sweep run that diverges reports its last finite accuracy; a probed run must not.
+    result = train(job.kind, task, job.seq_len, cfg, on_step, stop_on_divergence=not job.probe)
     if not job.probe:
         return {_sweep_part(job.kind, job.seq_len): np.array(result.accuracy[-1])}
     return _model_arrays(cfg, task, job, result)

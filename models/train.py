@@ -10,11 +10,16 @@ import numpy as np
 import torch
 from torch import nn
 
-from .config import Config
+from .config import Config, ConfigError
 from .recurrent import RecurrentClassifier, build_model
 from .tasks import Task
 
-__all__ = ["TrainResult", "evaluate", "snapshot_steps", "stream", "train"]
+__all__ = ["Diverged", "TrainResult", "evaluate", "snapshot_steps", "stream", "train"]
+
+
+class Diverged(ConfigError):
+    """A run whose loss stopped being finite: its configuration is beyond what it can train
+    (a bundle never holds NaN or inf). ``str()`` is one line."""
 
 
 @dataclass
@@ -44,9 +49,14 @@ def evaluate(model: nn.Module, tokens: torch.Tensor, targets: torch.Tensor) -> t
     return loss, (logits.argmax(-1) == targets).double().mean().item()
 
 
-def train(kind: str, task: Task, seq_len: int, cfg: Config, on_step=None) -> TrainResult:
+def train(kind: str, task: Task, seq_len: int, cfg: Config, on_step=None, *,
+          stop_on_divergence: bool = False) -> TrainResult:
     """Adam on fresh batches. Every model of a run sees the same batches and held-out set
     (they depend on the task, length and seed, not on the model), so curves compare fairly.
+
+    A loss that stops being finite raises :class:`Diverged`; with ``stop_on_divergence``
+    training stops there instead and the log ends at the last finite evaluation (the
+    length sweep's runs, which report only their final accuracy).
     """
     data = stream(cfg.seed, "train", task.name, seq_len)
     held_out = [torch.as_tensor(a) for a in
@@ -59,13 +69,20 @@ def train(kind: str, task: Task, seq_len: int, cfg: Config, on_step=None) -> Tra
     log, snapshots = [], []
     for step in range(cfg.steps + 1):
         if step % cfg.log_every == 0 or step == cfg.steps:
-            log.append((step, *evaluate(model, *held_out)))
+            entry = (step, *evaluate(model, *held_out))
+            if _diverged(entry[1], kind, task, seq_len, step, cfg,
+                         stop_on_divergence and bool(log)):
+                break
+            log.append(entry)
         if step in snap_at:
             snapshots.append((step, copy.deepcopy(model.state_dict())))
         if step == cfg.steps:
             break
         tokens, targets = (torch.as_tensor(a) for a in task.sample(data, cfg.batch_size, seq_len))
         loss = nn.functional.cross_entropy(model(tokens), targets)
+        if _diverged(loss.item(), kind, task, seq_len, step, cfg,
+                     stop_on_divergence and bool(log)):
+            break
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if cfg.clip_norm is not None:
@@ -75,3 +92,16 @@ def train(kind: str, task: Task, seq_len: int, cfg: Config, on_step=None) -> Tra
             on_step(step + 1, cfg.steps)
     steps, losses, accuracies = (np.array(c) for c in zip(*log, strict=True))
     return TrainResult(model, steps.astype(np.int64), losses, accuracies, snapshots)
+
+
+def _diverged(loss: float, kind: str, task: Task, seq_len: int, step: int, cfg: Config,
+              may_stop: bool) -> bool:
+    """Whether training must stop here; raises :class:`Diverged` where it may not. A run
+    stops at once rather than train on NaN for minutes and fail when the bundle is checked.
+    """
+    if np.isfinite(loss):
+        return False
+    if may_stop:
+        return True
+    raise Diverged(f"{kind} on {task.name}, T={seq_len}: training diverged at step {step} "
+                   f"(the loss is {loss}); try a smaller lr (now {cfg.lr:g})")

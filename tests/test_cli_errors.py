@@ -57,4 +57,5 @@ def test_build_takes_only(tmp_path, capsys):
 
 def test_negative_seed(tmp_path, capsys):
     assert main(["data", "--seed", "-1", "--out", str(tmp_path / "b")]) == 2
-    assert _error(capsys) == "lecture: error: --seed must be 0 or more, got -1"
+    assert _error(capsys) == ("lecture: error: --seed -1: seed must be between 0 and "
+                              "2147483647, got -1")

@@ -1,0 +1,196 @@
+"""The run configuration from outside: a TOML file, then ``--set key=value``, checked.
+
+:func:`resolve` starts from a base :class:`~models.config.Config`, applies a TOML file and
+then each ``--set`` in order, and checks every value against its field's rule (the ranges
+in :mod:`models.config`) as it arrives, so that an error names where the value came from.
+:func:`to_toml` writes a configuration back in a form :func:`resolve` reads.
+:func:`digest` names a configuration: equal configurations, equal names.
+
+Standard library and :mod:`models.config` only: validating a configuration imports no torch.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import json
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+
+from .config import Config, ConfigError, rule_of
+from .ranges import Problem, Rule, Table, nearest, shown
+
+__all__ = [
+    "ConfigError",
+    "canonical_json",
+    "digest",
+    "is_default",
+    "names",
+    "resolve",
+    "to_toml",
+]
+
+
+def names() -> list[str]:
+    """Every setting, tables' keys as ``table.key``, in the dataclass's order."""
+    out = []
+    for f in dataclasses.fields(Config):
+        rule = f.metadata["rule"]
+        out += [f"{f.name}.{k}" for k in rule.rules] if isinstance(rule, Table) else [f.name]
+    return out
+
+
+def _tables() -> dict[str, Table]:
+    return {f.name: f.metadata["rule"] for f in dataclasses.fields(Config)
+            if isinstance(f.metadata["rule"], Table)}
+
+
+def _unknown(name: str, origin: str) -> ConfigError:
+    known = names()
+    hint = nearest(name, known) or f"; settings are {', '.join(known)}"
+    return ConfigError(f"{origin}: unknown setting {name!r}{hint}")
+
+
+def _rule(name: str, origin: str) -> Rule:
+    if name in _tables():
+        keys = ", ".join(_tables()[name].rules)
+        raise ConfigError(f"{origin}: {name} is a table: set its values one at a time, as "
+                          f"{name}.KEY=VALUE with KEY one of {keys}")
+    if name not in names():
+        raise _unknown(name, origin)
+    return rule_of(name)
+
+
+def _assign(values: dict, name: str, value, rule: Rule, origin: str) -> None:
+    try:
+        rule.check(value)
+    except Problem as e:
+        raise ConfigError(f"{origin}: {name} {e}") from None
+    top, _, key = name.partition(".")
+    if key:
+        values[top][key] = value
+    else:
+        values[top] = value
+
+
+def read_toml(path: Path) -> dict:
+    """A TOML file's contents, or one-line :class:`ConfigError`."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read ({e.strerror})") from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: invalid TOML (not UTF-8 text)") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: invalid TOML ({e})") from None
+
+
+def _from_toml(doc: dict, origin: str) -> Iterable[tuple[str, object]]:
+    tables = _tables()
+    for key, value in doc.items():
+        if key in tables:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{origin}: {key} must be a table ([{key}] with "
+                                  f"{', '.join(tables[key].rules)}), got {shown(value)}")
+            for sub, v in value.items():
+                yield f"{key}.{sub}", v
+        elif isinstance(value, dict) and key not in names():
+            # an unknown table: name its first key, which may be a setting in the wrong place
+            sub = next(iter(value), None)
+            raise _unknown(f"{key}.{sub}" if sub is not None else key, origin)
+        else:
+            yield key, value
+
+
+def resolve(base: Config | None = None, *, config_file: Path | None = None,
+            seed: int | None = None, sets: Iterable[str] = ()) -> Config:
+    """``base`` (the default configuration when None), then the TOML file, then ``seed``,
+    then each ``key=value`` of ``sets``, in that order; the result is validated whole."""
+    values = copy.deepcopy((base or Config()).to_dict())
+    if config_file is not None:
+        origin = str(config_file)
+        for name, raw in _from_toml(read_toml(config_file), origin):
+            rule = _rule(name, origin)
+            try:
+                value = rule.convert(raw)
+            except Problem as e:
+                raise ConfigError(f"{origin}: {name} {e}") from None
+            _assign(values, name, value, rule, origin)
+    if seed is not None:
+        _assign(values, "seed", seed, _rule("seed", "--seed"), f"--seed {seed}")
+    for item in sets:
+        origin = f"--set {item}"
+        name, eq, text = item.partition("=")
+        name = name.strip()
+        if not eq or not name:
+            raise ConfigError(f"{origin}: expected KEY=VALUE, such as --set seq_len=40")
+        rule = _rule(name, origin)
+        try:
+            value = rule.parse(text)
+        except Problem as e:
+            raise ConfigError(f"{origin}: {name} {e}") from None
+        _assign(values, name, value, rule, origin)
+    return Config(**values).validate()
+
+
+# ------------------------------------------------------------------------------ naming
+
+
+def canonical_json(cfg: Config) -> str:
+    """The configuration as JSON with sorted keys and no spaces: one text per configuration."""
+    return json.dumps(cfg.to_dict(), sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def digest(cfg: Config) -> str:
+    """12 hex digits of the SHA-256 of :func:`canonical_json`: a variant bundle's name."""
+    return hashlib.sha256(canonical_json(cfg).encode()).hexdigest()[:12]
+
+
+def is_default(cfg: Config) -> bool:
+    return canonical_json(cfg) == canonical_json(Config())
+
+
+# -------------------------------------------------------------------------------- TOML
+
+
+def _toml_value(value) -> str:
+    if value is None:
+        return "false"  # clip_norm off
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)  # shortest text that reads back to the same float; valid TOML
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"no TOML form for {value!r}")
+
+
+def to_toml(cfg: Config) -> str:
+    """The configuration as TOML, each value with its range as a comment; :func:`resolve`
+    reads it back to an equal configuration."""
+    lines = ["# The resolved run configuration. Save it, edit it, and pass it back with",
+             "#   lecture data --config FILE",
+             "# Each comment is the value's range (README: Every setting from the command line).",
+             ""]
+    tables = []
+    for f in dataclasses.fields(Config):
+        rule, value = f.metadata["rule"], getattr(cfg, f.name)
+        if isinstance(rule, Table):
+            tables.append((f.name, rule, value))
+            continue
+        lines.append(f"{f.name} = {_toml_value(value)}  # {rule.describe()}")
+    for name, rule, value in tables:
+        lines += ["", f"[{name}]"]
+        lines += [f"{k} = {_toml_value(value[k])}  # {r.describe()}"
+                  for k, r in rule.rules.items()]
+    return "\n".join(lines) + "\n"
