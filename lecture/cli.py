@@ -22,7 +22,7 @@ from lecture.render import QUALITIES, RenderError
 from lecture.safety import SafetyError
 from models.config import ConfigError
 from scenes.acts import ACTS
-from scenes.findings import gradient_ratio
+from scenes.findings import Findings, gradient_ratio
 from scenes.voices import DEFAULT_VOICE, VOICES
 
 # markup=False: paths, keys and names are printed literally (a directory named "[red]x").
@@ -147,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate a bundle and summarise it",
                        description="Validate a bundle against schema_version 1 and print its "
                        "models, their final accuracies and how much the gradient shrinks from "
-                       "the last step back to the first.")
+                       "the last step back to the first; then the findings the lecture's "
+                       "story rests on, one line each, with the rule each is judged by.")
     p.add_argument("bundle", type=Path, metavar="DIR", help="bundle directory")
     p.set_defaults(func=cmd_check)
     return parser
@@ -284,7 +285,8 @@ def cmd_check(args) -> int:
 
 
 def summarise(root: Path) -> None:
-    """Validate and print: each model's final accuracy and gradient ratio first/last step."""
+    """Validate and print: each model's final accuracy and gradient ratio first/last step,
+    then the findings, one line each: what this bundle shows, and the rule it is judged by."""
     bundle = load_bundle(root)
     cfg = bundle.config
     out.print(f"{root}: valid bundle, schema_version {bundle.manifest['schema_version']}, "
@@ -300,6 +302,9 @@ def summarise(root: Path) -> None:
             continue  # an extra key, which the contract does not shape: nothing to summarise
         acc, ratio = acc[-1], gradient_ratio(norms[-1])
         out.print(f"  {prefix:<14}{acc:>9.3f}  {ratio:>22.3g}")
+    out.print("findings:")
+    for finding in Findings(bundle).all():
+        out.print(f"  {finding.line()}", markup=False)
 
 
 if __name__ == "__main__":

@@ -27,10 +27,10 @@ from bundle.contract import (
 
 from .config import Config
 from .probes import activation_curves, feedforward_step, probe_model, scalar_factors
-from .tasks import CUISINE, RECALL, Task, get_task
+from .tasks import CUISINE, RECALL, get_task
 from .train import TrainResult, stream, train
 
-__all__ = ["Job", "assemble", "plan", "run_job", "vocab"]
+__all__ = ["Job", "assemble", "model_arrays", "plan", "run_job", "vocab"]
 
 
 @dataclass(frozen=True)
@@ -82,12 +82,14 @@ def run_job(cfg: Config, job: Job, on_step=None) -> dict[str, np.ndarray]:
     result = train(job.kind, task, job.seq_len, cfg, on_step, stop_on_divergence=not job.probe)
     if not job.probe:
         return {_sweep_part(job.kind, job.seq_len): np.array(result.accuracy[-1])}
-    return _model_arrays(cfg, task, job, result)
-
-
-def _model_arrays(cfg: Config, task: Task, job: Job, result: TrainResult) -> dict:
-    prefix = model_prefix(job.kind, job.task)
     tokens, target = task.probe(stream(cfg.seed, "probe", task.name, job.seq_len), job.seq_len)
+    return model_arrays(model_prefix(job.kind, job.task), result, tokens, target)
+
+
+def model_arrays(prefix: str, result: TrainResult, tokens: np.ndarray, target: int) -> dict:
+    """Every bundle key of one trained model, under ``prefix``: its parameters, the probe
+    sentence ``tokens`` with its ``target`` read step by step, the gradient at each of the
+    result's snapshots, and its training log. ``result.model`` ends on its final weights."""
     model = result.model
     out = {param_key(prefix, name): p.detach().numpy().copy()
            for name, p in model.core.named_parameters()}
@@ -99,11 +101,13 @@ def _model_arrays(cfg: Config, task: Task, job: Job, result: TrainResult) -> dic
     out |= {k: v for k, v in probe_model(model, tokens, target, prefix).items()
             if k not in grad_keys}
     grads: dict[str, list] = {}
+    final = {k: v.clone() for k, v in model.state_dict().items()}
     for _, state in result.snapshots:
         model.load_state_dict(state)
         for k, v in probe_model(model, tokens, target, prefix).items():
             if k in grad_keys:
                 grads.setdefault(k, []).append(v)
+    model.load_state_dict(final)
     out[grad_key(prefix, "step")] = np.array([s for s, _ in result.snapshots], dtype=np.int64)
     out |= {k: np.stack(v) for k, v in grads.items()}  # (S, T)
     out[train_key(prefix, "step")], out[train_key(prefix, "loss")] = result.step, result.loss

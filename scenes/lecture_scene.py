@@ -26,6 +26,7 @@ from manim_voiceover import VoiceoverScene
 from bundle import DEFAULT_BUNDLE, Bundle, load_bundle
 
 from .acts import Act
+from .findings import Findings
 from .layout import LayoutError, layout_problems
 from .mobjects import get_chapter_card
 from .speech import speech_service, write_silence
@@ -47,7 +48,8 @@ class Block:
 
 class LectureScene(VoiceoverScene):
     """The base of every act. ``self.data`` holds only what the act's record ``reads``, so
-    the renderer knows exactly which arrays each picture depends on."""
+    the renderer knows exactly which arrays each picture depends on; ``self.findings``
+    judges them (what the narration may say)."""
 
     act: Act
 
@@ -59,6 +61,7 @@ class LectureScene(VoiceoverScene):
         self.data: Bundle = load_bundle(os.environ.get("LECTURE_DATA", DEFAULT_BUNDLE),
                                         keys=self.act.reads, verify_all=False).view(
             self.act.reads)
+        self.findings = Findings(self.data)
         self.blocks: list[Block] = []
         self.next_section(self.act.title)
 

@@ -26,6 +26,7 @@ __all__ = [
     "number_to_words",
     "percent_to_text",
     "percent_to_words",
+    "share_to_words",
 ]
 
 PLAIN = (1e-2, 1e3)  # |value| in [low, high) is written out; outside, a power of ten
@@ -81,22 +82,29 @@ def number_to_words(value: float, digits: int = 2, about: bool = False) -> str:
     if about:
         exponent = math.floor(math.log10(value))
         return f"about ten to the {'minus ' if exponent < 0 else ''}{abs(exponent)}"
-    if 1e3 <= value < 1e6:
-        return f"{value / 1e3:.{digits}g} thousand"
+    if 1e3 <= value < 1e6:  # rounded first: 123456 is "120 thousand", not "1.2e+02"
+        return f"{float(f'{value / 1e3:.{digits}g}'):g} thousand"
     mantissa, exponent = _to_parts(value)
     return f"{mantissa} times ten to the {'minus ' if exponent < 0 else ''}{abs(exponent)}"
 
 
 def percent_to_text(p: float) -> str:
     """A fraction as a whole percentage, '27%'; one decimal near the ends, so that 0.999
-    never rounds up to 100% nor 0.001 down to 0%."""
+    never rounds up to 100% nor 0.001 down to 0%; beyond one decimal, '<0.1%' and
+    '>99.9%'."""
     p = float(p)
+    if 0 < p < 0.0005:
+        return "<0.1%"
+    if 0.9995 <= p < 1:
+        return ">99.9%"
     return f"{p:.1%}" if 0.995 <= p < 1 or 0 < p < 0.005 else f"{p:.0%}"
 
 
 def percent_to_words(p: float) -> str:
-    """The same percentage as the narrator says it, without the word: '27', '99.9'."""
-    return percent_to_text(p).rstrip("%")
+    """The same percentage as the narrator says it, without the word: '27', '99.9',
+    'less than 0.1'."""
+    text = percent_to_text(p).rstrip("%")
+    return text.replace("<", "less than ").replace(">", "more than ")
 
 
 def exponent_range(values, step_max: int = 6) -> tuple[int, int, int]:
@@ -123,3 +131,12 @@ def log_fraction(value: float, low: float, high: float) -> float:
     if span <= 0:
         return 1.0
     return min(max((math.log10(value) - math.log10(low)) / span, 0.0), 1.0)
+
+
+def share_to_words(ratio: float, of: str = "the last word's", digits: int = 2) -> str:
+    """A gradient relative to another, as the narrator says it: '0.24 of the last word's',
+    '3.5 times the last word's', or 'exactly zero'."""
+    if ratio == 0:
+        return "exactly zero"
+    relation = "times" if ratio > 1 else "of"
+    return f"{number_to_words(ratio, digits)} {relation} {of}"

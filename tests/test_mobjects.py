@@ -32,6 +32,8 @@ from scenes.numbers import (
     number_to_text,
     number_to_words,
     percent_to_text,
+    percent_to_words,
+    share_to_words,
 )
 from scenes.theme import PALETTE, grad_to_color, signed_to_color, value_to_color
 
@@ -145,5 +147,15 @@ def test_numbers_read_the_same_on_screen_and_aloud():
     assert number_to_text(0.731) == "0.73" and number_to_text(0.731, digits=3) == "0.731"
     assert number_to_words(-0.5).startswith("minus")
     assert percent_to_text(0.268) == "27%"
+    # near the ends: never a false 0% or 100%
+    assert [percent_to_text(p) for p in (0.0, 3e-4, 0.004, 0.996, 0.9996, 1.0)] == [
+        "0%", "<0.1%", "0.4%", "99.6%", ">99.9%", "100%"]
+    assert percent_to_words(3e-4) == "less than 0.1"
+    # thousands round before they are written: never "1.2e+02 thousand"
+    assert number_to_words(123456.0) == "120 thousand"
+    assert number_to_words(1234.0) == "1.2 thousand"
+    assert share_to_words(0.0) == "exactly zero"
+    assert share_to_words(3.5) == "3.5 times the last word's"
+    assert share_to_words(0.24, of="the rest") == "0.24 of the rest"
     lo, hi, every = exponent_range([2e-13, 0.5, 1.0])
     assert lo <= -13 and hi >= 0 and every >= 1

@@ -40,7 +40,8 @@ ACTS = _numbered(
     Act("feedforward", "act02_feedforward", "TrainingFeedForward",
         "Training a feed-forward network", reads=("feedforward",)),
     Act("rnn", "act03_rnn", "HowAnRnnWorks", "How an RNN works",
-        reads=("rnn_tanh/probe", "lstm/probe/prob", "lstm/probe/tokens")),
+        reads=("rnn_tanh/probe", "rnn_tanh/train/accuracy", "lstm/probe/prob",
+               "lstm/probe/tokens", "lstm/probe/target")),
     Act("bptt", "act04_bptt", "BackpropThroughTime", "Backpropagation through time",
         reads=("rnn_tanh/param/weight_hh_l0", "rnn_tanh/grad/h_norm", "scalar")),
     Act("vanish_explode", "act05_vanish_explode", "VanishOrExplode", "Vanishing and exploding",
@@ -61,7 +62,8 @@ ACTS = _numbered(
                "rnn_tanh/train", "irnn/train", "lstm/train", "gru/train", "sweep")),
     Act("summary", "act10_summary", "Summary", "Summary and references",
         reads=("rnn_tanh/grad/h_norm", "rnn_tanh/train/accuracy", "lstm/train/accuracy",
-               "config/seed", "generator/torch")),
+               "lstm/grad/c_norm", "lstm/probe/gate/forget", "config/seed",
+               "generator/torch")),
 )
 
 # A still for the video's thumbnail, rendered at 1280x720; it reads no data.

@@ -6,7 +6,7 @@ from scenes.acts import act_named
 from scenes.findings import gradient_ratio
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import GradientChart, get_bullets, get_caption, get_heading, get_text
-from scenes.numbers import number_to_text
+from scenes.numbers import number_to_text, number_to_words
 from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING
 
 BOOK_LINES = (
@@ -104,8 +104,7 @@ class Hook(LectureScene):
         first = get_caption("first word", SIZES.small).next_to(bars[0], DOWN, buff=0.2)
         last = get_caption("last word", SIZES.small).next_to(bars[-1], DOWN, buff=0.2)
         ratio = gradient_ratio(norms)
-        note = get_text(f"the gradient at the first word is {number_to_text(ratio)} of the last",
-                        SIZES.label, PALETTE.accent)
+        note = get_text(ratio_caption(ratio), SIZES.label, PALETTE.accent)
         note.next_to(bars, DOWN, buff=0.8)
         with self.narrate(f"Here is a real recurrent network after training, on a sentence "
                           f"of {steps} words. Each bar is the size of the gradient reaching "
@@ -113,13 +112,37 @@ class Hook(LectureScene):
             self.play(FadeIn(heading), FadeIn(chart.axis))
             self.play(LaggedStart(*(GrowFromEdge(b, DOWN) for b in reversed(bars)),
                                   lag_ratio=0.03), FadeIn(first), FadeIn(last))
-        with self.narrate("By the time the error signal travels back to the first word, "
-                          "almost nothing is left. This lecture is about why, and what to "
-                          "do about it."):
+        with self.narrate(self.say_what_is_left(ratio)):
             self.play(Write(note))
             self.play(Indicate(bars[0], color=PALETTE.accent, scale_factor=1.6))
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(heading, chart, first, last, note)))
+
+    def say_what_is_left(self, ratio: float) -> str:
+        flow = self.findings.flow("rnn_tanh")
+        if ratio == 0:
+            return ("By the time the error signal travels back to the first word, nothing at "
+                    "all is left: it underflows to exactly zero. This lecture is about why, "
+                    "and what to do about it.")
+        if flow == "vanishes":
+            return ("By the time the error signal travels back to the first word, almost "
+                    "nothing is left. This lecture is about why, and what to do about it.")
+        if flow == "grows":
+            return (f"In this run the signal even grows on its way back: the first word gets "
+                    f"{number_to_words(ratio)} times the last word's. That is the other face "
+                    "of the same problem, an exploding gradient. This lecture is about why, "
+                    "and what to do about it.")
+        return (f"In this run, {number_to_words(ratio)} of the error signal survives the trip "
+                "back to the first word: less, but not nothing. This lecture is about why it "
+                "shrinks at all, and what to do about it.")
+
+
+def ratio_caption(ratio: float) -> str:
+    """The first word's gradient against the last word's, as the screen writes it."""
+    if ratio == 0:
+        return "no gradient at all reaches the first word (exactly 0)"
+    relation = "times" if ratio > 1 else "of"
+    return f"the gradient at the first word is {number_to_text(ratio)} {relation} the last"
 
 
 class Thumbnail(Scene):

@@ -225,7 +225,9 @@ class TrainingFeedForward(LectureScene):
     def step_down_the_loss(self):
         self.next_section("Gradient descent step")
         ff = self.ff
-        heading = get_heading("Gradient descent: one step downhill")
+        descends = self.findings.descends()
+        heading = get_heading("Gradient descent: one step downhill" if descends.holds else
+                              "Gradient descent: one step, too far")
         rules = VGroup(
             get_equation(r"w \leftarrow w - \eta \, \frac{\partial L}{\partial w}"),
             get_equation(rf"= {number_to_tex(ff['w'], 3)} - {number_to_tex(ff['lr'], 3)} \times "
@@ -264,7 +266,7 @@ class TrainingFeedForward(LectureScene):
                       FadeIn(held))
             self.play(FadeIn(dot, scale=2), FadeIn(marks[0]))
         with self.narrate(f"The gradient is the slope of the loss curve at w: "
-                          f"{'negative, so w grows' if slope < 0 else 'positive, so w shrinks'}"
+                          f"{moves(slope)}"
                           f", from {number_to_words(w, 3)} to "
                           f"{number_to_words(w_next, 3)}. The bias moves from "
                           f"{number_to_words(ff['b'], 3)} to {number_to_words(ff['b_next'], 3)}."):
@@ -273,9 +275,21 @@ class TrainingFeedForward(LectureScene):
             self.add(ghost)
             self.play(MoveAlongPath(dot, plot.get_path(w, w_next)), FadeIn(marks[1]),
                       run_time=TIMING.slow)
-        with self.narrate("The loss goes down. Repeat this many times and the network "
-                          "learns, as long as its gradients stay a healthy size."):
+        said = ("The loss goes down. Repeat this many times and the network learns, as long "
+                "as its gradients stay a healthy size." if descends.holds else
+                f"But this step is too big: the loss goes up, from "
+                f"{number_to_words(ff['loss'], 3)} to {number_to_words(descends.value, 3)}. A "
+                "smaller learning rate goes downhill; repeat small steps many times and the "
+                "network learns, as long as its gradients stay a healthy size.")
+        with self.narrate(said):
             self.play(Flash(dot, color=PALETTE.accent), Circumscribe(rules[1]))
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(heading, rules, eta, plot, held, ghost, dot, tangent,
                                  slope_tag, marks)))
+
+
+def moves(slope: float) -> str:
+    """Which way a parameter moves against its gradient."""
+    if slope < 0:
+        return "negative, so w grows"
+    return "positive, so w shrinks" if slope > 0 else "zero, so w stays where it is"

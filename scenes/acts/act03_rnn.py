@@ -199,18 +199,49 @@ class HowAnRnnWorks(LectureScene):
             self.play(GrowArrow(arrow), FadeIn(who), FadeIn(bars))
             self.play(Indicate(self.sentence[1].input_labels[0], color=PALETTE.accent),
                       Indicate(bars[target].name, color=PALETTE.accent))
-        with self.narrate(f"But this network gives {classes[target]} only "
-                          f"{percent_to_words(prob[target])} percent: a guess, as chance is "
-                          f"{percent_to_words(chance)}. It has forgotten the first word."):
+        with self.narrate(self.judge_the_answer(classes[target], chance)):
             self.play(Circumscribe(bars, color=PALETTE.accent))
         lstm_tokens = self.data["lstm/probe/tokens"]
         if np.array_equal(lstm_tokens, self.data["rnn_tanh/probe/tokens"]):
             lstm = self.data["lstm/probe/prob"][-1]
             lstm_bars = get_prob_bars(lstm, classes, PALETTE.lstm, target).move_to(bars)
             lstm_who = get_text("LSTM", SIZES.small, PALETTE.lstm).move_to(who)
-            with self.narrate(f"An LSTM, reading the same sentence, says {classes[target]} "
-                              f"with {percent_to_words(lstm[target])} percent. Why the simple "
-                              f"network forgets is the story of this lecture."):
+            with self.narrate(self.compare_the_lstm(classes[target])):
                 self.play(Transform(bars, lstm_bars), Transform(who, lstm_who))
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(self.sentence, arrow, bars, who)))
+
+    def judge_the_answer(self, answer: str, chance: float) -> str:
+        """What the tanh RNN's answer to the probe says about it."""
+        found = self.findings
+        p = percent_to_words(found.probe_probability("rnn_tanh"))
+        guess = f"chance is {percent_to_words(chance)}"
+        if found.probe_guess("rnn_tanh").holds:
+            if found.near_chance("rnn_tanh").holds:
+                return (f"But this network gives {answer} only {p} percent: a guess, as "
+                        f"{guess}. It has forgotten the first word.")
+            accuracy = percent_to_words(found.accuracy("rnn_tanh"))
+            return (f"But this network gives {answer} only {p} percent: a guess, as {guess}. "
+                    f"On other sentences it does better: right {accuracy} percent of the "
+                    "time.")
+        if found.probe_right("rnn_tanh").holds and found.probe_probability("rnn_tanh") >= 0.5:
+            accuracy = percent_to_words(found.accuracy("rnn_tanh"))
+            return (f"This network gives {answer} {p} percent: it remembered the first word. "
+                    f"In this run it is right {accuracy} percent of the time on sentences it "
+                    "never trained on.")
+        return (f"This network gives {answer} {p} percent: more than a guess, as {guess}, "
+                "but far from sure.")
+
+    def compare_the_lstm(self, answer: str) -> str:
+        """The LSTM on the same sentence, and what that means for the lecture's story."""
+        found = self.findings
+        p = percent_to_words(found.probe_probability("lstm"))
+        said = f"An LSTM, reading the same sentence, says {answer} with {p} percent."
+        lstm_sure = found.probe_right("lstm").holds and found.probe_probability("lstm") >= 0.5
+        if found.probe_guess("rnn_tanh").holds and lstm_sure:
+            return f"{said} Why the simple network forgets is the story of this lecture."
+        if found.probe_guess("lstm").holds:
+            return (f"An LSTM, reading the same sentence, does no better in this run: "
+                    f"{answer} with {p} percent. Why networks forget, and what gates can do "
+                    "about it, is the story of this lecture.")
+        return f"{said} Why networks forget, when they do, is the story of this lecture."

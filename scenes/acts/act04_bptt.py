@@ -7,7 +7,7 @@ from scenes.equations import get_equation
 from scenes.findings import gradient_ratio, step_factors
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import UnrolledChain, get_backward_arrows, get_heading, get_heatmap, get_text
-from scenes.numbers import number_to_tex, number_to_words
+from scenes.numbers import number_to_tex, number_to_text, number_to_words
 from scenes.theme import PALETTE, SIZES, SYMBOL_COLORS, TIMING
 
 STEPS = 5  # cells in the drawn chain: a picture, not the data's sequence length
@@ -34,7 +34,11 @@ class FactorStrip(VGroup):
                                                                            buff=0.1))
 
         one = level(1.0, PALETTE.muted, "1: no change")
-        self.median = level(typical, PALETTE.gradient, f"\u00d7 {typical:.2g}")
+        self.median = level(typical, PALETTE.gradient, f"\u00d7 {number_to_text(typical)}")
+        label, other = self.median[1], one[1]
+        clash = label.height + 0.05 - abs(label.get_y() - other.get_y())
+        if clash > 0:  # a typical factor close to one: set its label off the other's
+            label.shift((DOWN if typical < 1 else UP) * clash)
         self.dots = VGroup(*(Dot(axes.c2p(t, r), radius=0.045, color=PALETTE.gradient)
                              for t, r in zip(at, ratios, strict=True)))
         labels = VGroup(get_text("time step t", SIZES.small, PALETTE.muted)
@@ -241,20 +245,30 @@ class BackpropThroughTime(LectureScene):
         result[2].set_color(PALETTE.accent)
         result.next_to(strip, DOWN, buff=0.35).align_to(facts, LEFT)
         with self.narrate(f"Now a real trained tanh network, with {w_h.shape[0]} hidden "
-                          f"units. Its W h stretches a vector by at most {stretch:.3g}, its "
-                          f"largest singular value."):
+                          f"units. Its W h stretches a vector by at most "
+                          f"{number_to_words(stretch, 3)}, its largest singular value."):
             self.play(FadeIn(heading), FadeIn(heatmap), FadeIn(caption))
             self.play(FadeIn(facts[0], shift=RIGHT * 0.2))
-        with self.narrate(f"But tanh's slope is at most one, usually less. Each dot is a "
-                          f"measured step back, typically multiplying the gradient by about "
-                          f"{typical:.2g}."):
+        measured = (f"Each dot is a measured step back, typically multiplying the gradient by "
+                    f"about {number_to_words(typical)}." if ratios.size else
+                    "Every step back underflowed to exactly zero: there is nothing to measure.")
+        with self.narrate(f"But tanh's slope is at most one, usually less. {measured}"):
             self.play(FadeIn(facts[1], shift=RIGHT * 0.2))
             self.play(FadeIn(strip.frame), LaggedStart(*(FadeIn(d, scale=0.5)
                                                          for d in strip.dots),
                                                        lag_ratio=0.02))
             self.play(Create(strip.median[0]), FadeIn(strip.median[1]))
-        with self.narrate(f"Over {len(norms) - 1} steps, that leaves "
-                          f"{number_to_words(total)} of the gradient at the first word."):
+        steps = len(norms) - 1
+        if total == 0:
+            left = (f"Over {steps} steps, nothing is left of the gradient at the first word: "
+                    "it underflows to exactly zero.")
+        elif total > 1:
+            left = (f"Over {steps} steps, that multiplies the gradient at the first word by "
+                    f"{number_to_words(total)}: it grows.")
+        else:
+            left = (f"Over {steps} steps, that leaves {number_to_words(total)} of the gradient "
+                    "at the first word.")
+        with self.narrate(left):
             self.play(Write(result))
             self.play(Circumscribe(result[2], color=PALETTE.accent))
         self.wait(TIMING.pause)

@@ -200,8 +200,9 @@ class VanishOrExplode(LectureScene):
                           "repeated multiplication becomes a straight line."):
             self.play(FadeIn(heading), FadeIn(chart))
         self.add(curves, heads)
-        with self.narrate("One line per weight: below one it dives, above one it climbs, at "
-                          "exactly one it stays flat."):
+        flat = ", at exactly one it stays flat" if np.any(ws == 1.0) else ""
+        with self.narrate(f"One line per weight: below one it dives, above one it "
+                          f"climbs{flat}."):
             self.play(k.animate.set_value(steps), run_time=4, rate_func=linear)
             self.play(LaggedStart(*(FadeIn(label, shift=RIGHT * 0.1) for label in labels),
                                   lag_ratio=0.3))

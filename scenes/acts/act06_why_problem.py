@@ -27,11 +27,13 @@ from scenes.numbers import (
     number_to_words,
     percent_to_text,
     percent_to_words,
+    share_to_words,
 )
 from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING, grad_to_color
 
 CHART_WIDTH, CHART_HEIGHT = 10.5, 3.0
 SHOWN = 3  # words shown at each end of the probe sentence
+LAST_GRADIENT = "the last word's gradient"
 
 
 def get_gradient_ribbon(norms, low: float, high: float, width: float) -> VGroup:
@@ -85,7 +87,10 @@ class WhyItIsAProblem(LectureScene):
         self.next_section("The gradient shrinks backward")
         final = self.norms[-1]
         T = len(final)
-        heading = get_heading("The error travels back, and shrinks")
+        flow, ratio = self.findings.flow("rnn_tanh"), gradient_ratio(final)
+        heading = get_heading({"vanishes": "The error travels back, and shrinks",
+                               "kept": "The error travels back, and shrinks",
+                               "grows": "The error travels back, and grows"}[flow])
         chain = get_tiny_chain(T, CHART_WIDTH).shift(UP * 2.25 + RIGHT * 0.4)
         loss = VGroup(Circle(0.25, color=PALETTE.gradient, stroke_width=3),
                       MathTex("L", font_size=SIZES.label, color=PALETTE.gradient))
@@ -103,8 +108,13 @@ class WhyItIsAProblem(LectureScene):
         last_value = MathTex(number_to_tex(final[-1]), font_size=SIZES.small,
                              color=PALETTE.accent).next_to(bars[-1], UP, buff=0.1)
         last_value.align_to(bars[-1], RIGHT)
-        caption = get_caption("Error due to further back time steps have smaller and "
-                              "smaller gradients", SIZES.label, PALETTE.accent)
+        caption = get_caption({
+            "vanishes": "Error due to further back time steps have smaller and smaller "
+                        "gradients",
+            "kept": f"In this run {number_to_text(ratio)} of the last word's gradient reaches "
+                    "the first",
+            "grows": f"In this run the first word gets {number_to_text(ratio)} times the last "
+                     "word's gradient"}[flow], SIZES.label, PALETTE.accent)
         caption.to_edge(DOWN, buff=LAYOUT.margin + 0.1)
         with self.narrate(f"The trained tanh network, unrolled over {T} words. The error "
                           f"starts at the loss, after the last word, and travels back."):
@@ -123,8 +133,15 @@ class WhyItIsAProblem(LectureScene):
             self.play(FadeIn(last_value))
             self.play(FadeIn(first_value), Indicate(bars[0], color=PALETTE.accent,
                                                      scale_factor=1.5))
-        with self.narrate("The error due to further back time steps has smaller and smaller "
-                          "gradients."):
+        with self.narrate({
+                "vanishes": "The error due to further back time steps has smaller and smaller "
+                            "gradients.",
+                "kept": f"In this run it shrinks, but not to nothing: "
+                        f"{number_to_words(ratio)} of the last word's gradient reaches the "
+                        "first.",
+                "grows": f"In this run it grows on its way back: the first word gets "
+                         f"{number_to_words(ratio)} times the last word's gradient. Growing "
+                         "without bound is the exploding side of the same problem."}[flow]):
             self.play(Write(caption))
         self.play(FadeOut(VGroup(chain, loss, ribbon, caption, first_value, last_value)))
         self.chart, self.chart_labels, self.heading = chart, VGroup(first, last), heading
@@ -148,18 +165,14 @@ class WhyItIsAProblem(LectureScene):
                                  CHART_HEIGHT).bars.move_to(chart.bars, DOWN)
 
         counter = get_counter(0)
-        verdict = {"steeper": "If anything, it gets steeper.",
-                   "flatter": "It flattens a little, but stays steep.",
-                   "same": "The slope hardly changes."}[
-            slope_change([gradient_ratio(n) for n in norms])]
+        verdict = self.judge_training([gradient_ratio(n) for n in norms])
         with self.narrate(f"Does training fix this? Here are {len(steps)} moments of "
                           f"training, from step {steps[0]} to {steps[-1]}."):
             self.play(ReplacementTransform(self.heading, heading),
                       VGroup(chart, self.chart_labels).animate.shift(UP * 0.9))
             counter.shift(UP * 0.9)
             self.play(Transform(chart.bars, get_bars(0)), FadeIn(counter))
-        with self.narrate(f"{verdict} The first word always gets almost nothing, so the "
-                          f"weights never learn from it."):
+        with self.narrate(verdict):
             for i in range(1, len(steps)):
                 new = get_counter(i)
                 self.play(Transform(chart.bars, get_bars(i)), FadeOut(counter, shift=UP * 0.2),
@@ -168,6 +181,31 @@ class WhyItIsAProblem(LectureScene):
                 self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(heading, chart, counter, self.chart_labels)))
 
+    def judge_training(self, ratios: list[float]) -> str:
+        """What training did to the first word's share of the gradient."""
+        found = self.findings
+        change = slope_change(ratios)
+        if found.always_vanishes("rnn_tanh").holds:
+            return ({"steeper": "If anything, it gets steeper.",
+                     "flatter": "It flattens a little, but stays steep.",
+                     "same": "The slope hardly changes."}[change]
+                    + " The first word always gets almost nothing, so the weights never learn "
+                    "from it.")
+        said = {"steeper": "It gets steeper.", "flatter": "It flattens.",
+                "same": "The slope hardly changes."}[change]
+        best = int(np.argmax(ratios))
+        accuracy = percent_to_words(found.accuracy("rnn_tanh"))
+        if found.vanishes("rnn_tanh").holds:
+            return (f"{said} At step {self.steps[best]} the first word got "
+                    f"{number_to_words(ratios[best])} of the last word's gradient, but by the "
+                    f"end it gets almost nothing; the network is right {accuracy} percent of "
+                    "the time.")
+        learns = ("and the network learns the task" if found.solved("rnn_tanh").holds else
+                  "yet the network learns the task only in part")
+        return (f"{said} By the end, the first word gets "
+                f"{share_to_words(ratios[-1], of=LAST_GRADIENT)}, {learns}: right "
+                f"{accuracy} percent of the time.")
+
     def multiply_small_numbers(self):
         self.next_section("Multiply many small numbers")
         run = telescoping_factors(self.norms[-1])
@@ -175,26 +213,32 @@ class WhyItIsAProblem(LectureScene):
             return
         factors, typical = run.factors, run.typical
         count = len(factors)
-        shown = " \\times ".join(f"{f:.2f}" for f in factors[::-1][:4])
-        heading = get_heading("Multiply many small numbers together")
+        shown = " \\times ".join(number_to_tex(f) for f in factors[::-1][:4])
+        small = typical < 1
+        heading = get_heading("Multiply many small numbers together" if small else
+                              "Multiply many factors together")
         per_step = get_text("each step back multiplies the gradient by a factor:",
                             SIZES.body).shift(UP * 1.6)
-        product = MathTex(shown, r"\times \cdots \times", f"{factors[0]:.2f}",
+        product = MathTex(shown, r"\times \cdots \times", number_to_tex(factors[0]),
                           r"=", number_to_tex(run.product),
                           font_size=SIZES.equation, color=PALETTE.text)
         product[4].set_color(PALETTE.accent)
         brace = Brace(product[:3], DOWN, color=PALETTE.muted)
-        brace_label = get_text(f"{count} factors, typically {typical:.2f}", SIZES.label,
+        brace_label = get_text(f"{count} factors, typically {number_to_text(typical)}",
+                               SIZES.label,
                                PALETTE.muted).next_to(brace, DOWN, buff=0.15)
-        power = MathTex(f"{typical:.2f}^{{{count}}}", r"\approx",
+        power = MathTex(f"{number_to_tex(typical)}^{{{count}}}", r"\approx",
                         number_to_tex(typical ** count), font_size=SIZES.equation,
                         color=PALETTE.text).next_to(brace_label, DOWN, buff=0.6)
-        with self.narrate(f"Why so small? Each step back multiplies the gradient by a factor "
-                          f"below one: typically {typical:.2f}."):
+        why = "Why so small? " if self.findings.vanishes("rnn_tanh").holds else ""
+        side = "below one" if small else "of one or more"
+        with self.narrate(f"{why}Each step back multiplies the gradient by a factor {side}: "
+                          f"typically {number_to_words(typical)}."):
             self.play(FadeIn(heading), FadeIn(per_step))
             self.play(Write(product[:3]), GrowFromCenter(brace), FadeIn(brace_label))
-        with self.narrate(f"Multiply many small numbers together, {count} of them, and you "
-                          f"get {number_to_words(run.product)}."):
+        many = (f"Multiply many small numbers together, {count} of them," if small else
+                f"Multiply {count} of them together,")
+        with self.narrate(f"{many} and you get {number_to_words(run.product)}."):
             self.play(Write(product[3:]))
             self.play(Write(power))
         self.play(FadeOut(VGroup(heading, per_step, product, brace, brace_label, power)))
@@ -216,16 +260,25 @@ class WhyItIsAProblem(LectureScene):
         arc.set_stroke(color=[grad_to_color(final[-1], self.low, self.high),
                               grad_to_color(final[0], self.low, self.high)])
         arc.tip.set_color(PALETTE.muted)
-        if final[0] > 0:
+        if 0 < final[0] < final[-1]:
             weaker = get_text(f'At "{words[0]}" the gradient is '
                               f'{number_to_text(final[-1] / final[0])} times weaker than at '
                               f'"{words[-1]}"', SIZES.label, PALETTE.accent)
-            weaker_words = (f"arrives at {words[0]} {number_to_words(final[-1] / final[0])} times "
-                            f"weaker than at the end")
+            weaker_words = (f"But the signal that would teach it arrives at {words[0]} "
+                            f"{number_to_words(final[-1] / final[0])} times weaker than at the "
+                            "end.")
+        elif final[0] > 0:
+            weaker = get_text(f'At "{words[0]}" the gradient is '
+                              f'{number_to_text(final[0] / final[-1])} times what it is at '
+                              f'"{words[-1]}"', SIZES.label, PALETTE.accent)
+            weaker_words = (f"In this run the signal that teaches it arrives at {words[0]} "
+                            f"{number_to_words(final[0] / final[-1])} times as strong as at "
+                            "the end.")
         else:
             weaker = get_text(f'No gradient at all reaches "{words[0]}" (exactly zero)',
                               SIZES.label, PALETTE.accent)
-            weaker_words = f"never reaches {words[0]} at all: it is exactly zero"
+            weaker_words = (f"But the signal that would teach it never reaches {words[0]} at "
+                            "all: it is exactly zero.")
         weaker.next_to(answer, DOWN, buff=0.5).set_x(0)
         fit_width(weaker)
         accuracy = float(self.data["rnn_tanh/train/accuracy"][-1])
@@ -246,7 +299,7 @@ class WhyItIsAProblem(LectureScene):
                           f"word, {words[0]}."):
             self.play(FadeIn(heading), FadeIn(sentence), FadeIn(answer))
             self.play(Indicate(cue, color=PALETTE.accent))
-        with self.narrate(f"But the signal that would teach it {weaker_words}."):
+        with self.narrate(weaker_words):
             self.play(Create(arc), run_time=TIMING.slow)
             self.play(FadeIn(weaker))
         with self.narrate(f"After training, it is right {percent_to_words(accuracy)} "
@@ -260,7 +313,9 @@ class WhyItIsAProblem(LectureScene):
         lengths = self.data["sweep/seq_len"]
         accuracy = self.data["sweep/rnn_tanh/accuracy"]
         chance = 1 / len(self.data.vocab["recall"]["classes"])
-        heading = get_heading("Biased towards short-term dependencies")
+        bias = self.findings.short_term_bias("rnn_tanh").holds
+        heading = get_heading("Biased towards short-term dependencies" if bias else
+                              "Short sentences and long ones")
         width, height = 8.0, 3.6
         slot = width / len(lengths)
         base = Line(LEFT * width / 2, RIGHT * width / 2, color=PALETTE.muted)
@@ -282,18 +337,40 @@ class WhyItIsAProblem(LectureScene):
         y_label.next_to(base, UP, buff=height + 0.6).align_to(base, LEFT)
         chart = VGroup(base, bars, labels, values, chance_line, chance_label, x_label, y_label)
         chart.move_to(DOWN * 0.35)
-        fails_from = first_failing_length(accuracy, chance)
-        fail_words = (f" From {lengths[fails_from]} words on, it is no better than chance."
-                      if fails_from is not None else "")
-        with self.narrate("So a plain RNN is biased towards short-term dependencies, and "
-                          "struggles with long-term ones."):
+        with self.narrate(self.judge_the_lengths(lengths, bias)):
             self.play(FadeIn(heading), Create(base), FadeIn(labels), FadeIn(x_label),
                       FadeIn(y_label), Create(chance_line), FadeIn(chance_label))
-        with self.narrate(f"Trained on {lengths[0]} word sentences, it scores "
-                          f"{percent_to_words(accuracy[0])} percent; on "
-                          f"{lengths[-1]} words, {percent_to_words(accuracy[-1])} percent."
-                          f"{fail_words}"):
+        with self.narrate(self.read_the_lengths(lengths, accuracy, chance)):
             self.play(LaggedStart(*(GrowFromEdge(b, DOWN) for b in bars), lag_ratio=0.3),
                       LaggedStart(*(FadeIn(v) for v in values), lag_ratio=0.3))
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(heading, chart)))
+
+    def judge_the_lengths(self, lengths, bias: bool) -> str:
+        if bias:
+            return ("So a plain RNN is biased towards short-term dependencies, and struggles "
+                    "with long-term ones.")
+        reach = self.findings.reach("rnn_tanh")
+        if reach.kind == "all":
+            return (f"In this run the plain RNN copes at every length we tried, up to "
+                    f"{lengths[-1]} words: at these lengths it shows no short-term bias.")
+        if reach.kind == "none":
+            return (f"In this run the plain RNN learns none of the lengths we tried, not even "
+                    f"{lengths[0]} words: with this training it fails short and long "
+                    "sentences alike.")
+        return "How does the plain RNN fare as the sentences grow longer?"
+
+    def read_the_lengths(self, lengths, accuracy, chance: float) -> str:
+        if len(lengths) == 1:
+            return (f"Trained on {lengths[0]} word sentences, it scores "
+                    f"{percent_to_words(accuracy[0])} percent.")
+        fails_from = first_failing_length(accuracy, chance)
+        if fails_from == 0:
+            fail_words = " At every length, it is no better than chance."
+        elif fails_from is not None:
+            fail_words = f" From {lengths[fails_from]} words on, it is no better than chance."
+        else:
+            fail_words = ""
+        return (f"Trained on {lengths[0]} word sentences, it scores "
+                f"{percent_to_words(accuracy[0])} percent; on {lengths[-1]} words, "
+                f"{percent_to_words(accuracy[-1])} percent.{fail_words}")

@@ -4,7 +4,7 @@ from manim import *
 
 from bundle.contract import ACTIVATIONS, activation_key
 from scenes.acts import act_named
-from scenes.findings import gradient_ratio
+from scenes.findings import gradient_ratio, relative_to_last
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import (
     ExponentChart,
@@ -23,6 +23,7 @@ from scenes.numbers import (
     number_to_words,
     percent_to_text,
     percent_to_words,
+    share_to_words,
 )
 from scenes.theme import PALETTE, SIZES, TIMING
 
@@ -129,13 +130,9 @@ class ThreeFixes(LectureScene):
         values = VGroup(*(
             MathTex(number_to_tex(r), font_size=SIZES.label * 1.3, color=PALETTE.text)
             .next_to(bar, UP, buff=0.12) for r, bar in zip(ratios, chart.bars, strict=True)))
-        best = int(np.argmax(ratios))
-        relu_helped = ratios[2] > max(ratios[0], ratios[1])
-        verdict = "" if relu_helped else "ReLU alone did not help here."
         with self.narrate(
-                f"We trained all three; each bar is the first word's gradient relative to "
-                f"the last word's. The {MODEL_NAMES[models[best]]} kept the most: "
-                f"{number_to_words(ratios[best], 3)}. {verdict}"):
+                "We trained all three; each bar is the first word's gradient relative to the "
+                f"last word's. {self.judge_the_activations(models, ratios)}"):
             self.play(FadeIn(heading), FadeIn(chart.axis))
             self.play(LaggedStart(*(GrowFromEdge(b, DOWN) for b in chart.bars),
                                   lag_ratio=0.3), FadeIn(names))
@@ -172,9 +169,12 @@ class ThreeFixes(LectureScene):
                           "weights, zero biases, and ReLU."):
             self.play(FadeIn(heading), FadeIn(cite))
             self.play(FadeIn(start), Create(frames[0]), FadeIn(start_label))
+        kept = ("still averages" if self.findings.identity_kept().holds else
+                 "averages")
+        moved = "" if self.findings.identity_kept().holds else ": training moved it from one"
         with self.narrate("Each step then copies the hidden state forward, so the gradient "
                           "flows back multiplied by one. After training, the "
-                          f"diagonal still averages {number_to_words(diagonal, 3)}."):
+                          f"diagonal {kept} {number_to_words(diagonal, 3)}{moved}."):
             self.play(GrowArrow(arrow))
             self.play(FadeIn(end), Create(frames[1]), FadeIn(end_label))
         self.wait(TIMING.pause)
@@ -189,7 +189,7 @@ class ThreeFixes(LectureScene):
         steps = self.data["irnn/grad/step"]
         length = norms["irnn"].shape[1]
         t = np.arange(1, length + 1)
-        scaled = {m: n / n[:, -1:] for m, n in norms.items()}  # each snapshot over its last
+        scaled = {m: relative_to_last(n) for m, n in norms.items()}  # each over its last
         lo, hi, every = exponent_range(np.concatenate([scaled[m][[0, -1]].ravel()
                                                         for m in models]))
         heading = get_heading("The gradient reaching each word")
@@ -199,10 +199,12 @@ class ThreeFixes(LectureScene):
         axes = chart.axes
 
         def get_snapshot(s: int) -> VGroup:
-            curves = VGroup(*(get_polyline(axes, t, np.log10(scaled[m][s]) - lo,
+            # an exact zero sits on the axis's floor: a log scale has no place for it
+            curves = VGroup(*(get_polyline(axes, t, np.log10(np.maximum(scaled[m][s],
+                                                                        10.0**lo)) - lo,
                                            PALETTE.model(m)) for m in models))
             at = max(0, length // 8)
-            values = {m: scaled[m][s][at] for m in models}
+            values = {m: max(scaled[m][s][at], 10.0**lo) for m in models}
             labels = VGroup(*(
                 get_text(MODEL_NAMES[m], SIZES.label, PALETTE.model(m))
                 .next_to(axes.value_to_point(t[at], values[m]),
@@ -214,22 +216,17 @@ class ThreeFixes(LectureScene):
                             SIZES.label, PALETTE.accent)
                 .next_to(heading, DOWN, buff=0.2) for s in (0, -1)]
         start, end = get_snapshot(0), get_snapshot(-1)
-        first = {m: number_to_words(scaled[m][s][0], 3) for m in models for s in (0,)}
+        first = {m: share_to_words(scaled[m][0][0], digits=3) for m in models}
         with self.narrate(
-                f"At the start, the tanh RNN's first-word gradient is {first['rnn_tanh']} "
-                f"of the last word's; the IRNN keeps {first['irnn']}."):
+                f"At the start, the tanh RNN's first-word gradient is {first['rnn_tanh']}; "
+                f"the IRNN's is {first['irnn']}."):
             self.play(FadeIn(heading), FadeIn(chart), FadeIn(when[0]))
             self.play(Create(start[0]), FadeIn(start[1]), run_time=TIMING.slow)
         acc = {m: percent_to_words(self.accuracy(m)) for m in models}
-        tanh_end, irnn_end = (scaled[m][-1][0] for m in models)
-        grows = "even grows toward the first word" if irnn_end > 1 else "stays alive"
         tags = VGroup(*(get_text(f"accuracy {acc[m]}%", SIZES.label, PALETTE.model(m))
                         .next_to(label, RIGHT, buff=0.3)
                         for m, label in zip(models, end[1], strict=True)))
-        with self.narrate(
-                f"After training, tanh still keeps almost nothing, scoring "
-                f"{acc['rnn_tanh']} percent; the IRNN's gradient {grows}, scoring "
-                f"{acc['irnn']} percent."):
+        with self.narrate(f"After training, {self.judge_the_flow(scaled, acc)}"):
             self.play(Transform(start, end), Transform(when[0], when[1]),
                       run_time=TIMING.slow)
             self.play(FadeIn(tags))
@@ -256,11 +253,61 @@ class ThreeFixes(LectureScene):
             self.play(Indicate(VGroup(*(cell.parts[gate] for gate in (
                 "forget_gate", "input_gate", "output_gate"))),
                                color=PALETTE.accent))
-        reach = (f"Both reach {lstm} percent" if lstm == gru else
-                 f"They reach {lstm} and {gru} percent")
-        with self.narrate(f"{reach} on the same task."):
+        with self.narrate(self.judge_the_gates(lstm, gru)):
             self.play(FadeIn(caption), LaggedStart(*(FadeIn(s) for s in scores),
                                                    lag_ratio=0.3))
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(heading, cell, scores, caption)),
                   run_time=TIMING.fast)
+
+    def judge_the_activations(self, models, ratios) -> str:
+        """Which activation kept the most of the gradient, and whether ReLU helped."""
+        if ratios.max() == 0:
+            return ("None of them kept any: every first-word gradient underflowed to exactly "
+                    "zero.")
+        best = models[int(np.argmax(ratios))]
+        kept = f"The {MODEL_NAMES[best]} kept the most: {number_to_words(ratios.max(), 3)}."
+        zeros = [MODEL_NAMES[m] for m, r in zip(models, ratios, strict=True) if r == 0]
+        if zeros:
+            kept += (f" The {' and the '.join(zeros)}: exactly zero, nothing at all reaches "
+                     "the first word.")
+        if best != "rnn_relu":
+            return f"{kept} ReLU alone did not help here."
+        if self.findings.relu_helped().holds:
+            return f"{kept} More than ten times the others: here ReLU helped."
+        return f"{kept} But less than ten times the others: not a clear win."
+
+    def judge_the_flow(self, scaled, acc) -> str:
+        """The tanh RNN and the IRNN after training: who kept the gradient, who learned."""
+        found = self.findings
+        tanh = found.flow("rnn_tanh")
+        if tanh == "vanishes":
+            still = "still " if found.vanishes("rnn_tanh", snapshot=0).holds else ""
+            said = f"tanh {still}keeps almost nothing"
+        else:
+            said = f"tanh keeps {share_to_words(scaled['rnn_tanh'][-1][0], digits=3)}"
+        said += f", scoring {acc['rnn_tanh']} percent; "
+        irnn = found.flow("irnn")
+        if irnn == "grows":
+            said += "the IRNN's gradient even grows toward the first word"
+        elif irnn == "kept":
+            said += "the IRNN's gradient stays alive"
+        else:
+            said += ("the IRNN's gradient vanishes too: identity initialisation did not save "
+                     "it in this run")
+        return f"{said}, scoring {acc['irnn']} percent."
+
+    def judge_the_gates(self, lstm: str, gru: str) -> str:
+        """The gated cells' accuracy, and whether it makes them the fix in this run."""
+        solved = {m: self.findings.solved(m).holds for m in ("lstm", "gru")}
+        if all(solved.values()):
+            return (f"Both reach {lstm} percent on the same task." if lstm == gru else
+                    f"They reach {lstm} and {gru} percent on the same task.")
+        if not any(solved.values()):
+            return (f"In this run they reach only {lstm} and {gru} percent on the same task: "
+                    "the gates alone did not solve it. The next two parts show why.")
+        good, bad = ("lstm", "gru") if solved["lstm"] else ("gru", "lstm")
+        score = {"lstm": lstm, "gru": gru}
+        return (f"In this run the {MODEL_NAMES[good]} reaches {score[good]} percent on the "
+                f"same task, the {MODEL_NAMES[bad]} only {score[bad]}.")
+

@@ -7,10 +7,10 @@ from manim import *
 
 from scenes.acts import act_named
 from scenes.equations import get_lstm_equation
-from scenes.findings import Switch, find_the_switch
+from scenes.findings import CuisineStory
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import LstmCell, fit_width, get_bullets, get_caption, get_heading, get_text
-from scenes.numbers import percent_to_text, percent_to_words
+from scenes.numbers import number_to_words, percent_to_text, percent_to_words
 from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING
 
 # The tutorial's example, and the words it hinges on (found in the probe by scanning).
@@ -19,6 +19,7 @@ TUTORIAL_SENTENCE = (
     "His friend John however loves pasta, so John's favourite cuisine is Italian.",
 )
 SECOND_NAME = "John"
+FIRST_DISH, FIRST_ANSWER = "biriyani", "Bangladeshi"
 TUTORIAL_COLORS = {"biriyani": 0, "Bangladeshi": 0, "pasta": 1, "Italian": 1}
 # The two answers the example contrasts, each drawn in its own colour and labelled.
 CLASS_COLORS = (PALETTE.positive, PALETTE.negative)
@@ -159,14 +160,14 @@ class TheLstm(LectureScene):
         probe = "cuisine/lstm/probe"
         words = self.data.words("cuisine", self.data[f"{probe}/tokens"])
         gates = self.data[f"{probe}/gate/forget"]  # (T, H)
-        forget = gates.mean(axis=1)  # (T,)
         inputs = self.data[f"{probe}/gate/input"].mean(axis=1)  # (T,)
-        at = find_the_switch(words, self.data[f"{probe}/prob"], forget, SECOND_NAME)
+        story = self.findings.cuisine_story(SECOND_NAME, FIRST_DISH, FIRST_ANSWER)
+        at, forget = story.at, story.forget
+        dish = story.first_dish if story.first_dish is not None else at.first_dish
         steps, units = gates.shape
         heading = get_heading("A trained LSTM reads the sentence")
         top = get_word_axes(steps, 10.4, 1.8).to_edge(LEFT, buff=0.9).set_y(1.75)
-        colors = {at.first_dish: CLASS_COLORS[0], at.switch: CLASS_COLORS[1],
-                  at.name: PALETTE.accent}
+        colors = {dish: CLASS_COLORS[0], at.switch: CLASS_COLORS[1], at.name: PALETTE.accent}
         ticks = get_word_ticks(top, words, colors)
         bars = get_value_bars(top, forget, PALETTE.forget_gate)
         gate_label = get_text(f"forget gate\n(mean of {units})", SIZES.small,
@@ -176,8 +177,7 @@ class TheLstm(LectureScene):
         input_label = get_text("input gate", SIZES.small, PALETTE.input_gate)
         input_label.next_to(top.c2p(steps - 0.5, inputs[-1]), RIGHT, buff=0.2)
         spread_labels([input_label, gate_label])
-        name, dip, switch = at.name, at.dip, at.switch
-        held = float(forget[:max(name, 1)].mean())
+        name, dip = at.name, at.dip
         window = SurroundingRectangle(VGroup(*bars[name:dip + 1], *ticks[name:dip + 1]),
                                       color=PALETTE.accent, buff=0.06)
         with self.narrate(f"A real trained LSTM reads a {steps} word probe; bars show "
@@ -185,22 +185,37 @@ class TheLstm(LectureScene):
             self.play(FadeIn(heading), Create(top), FadeIn(ticks))
             self.play(LaggedStart(*(GrowFromEdge(b, DOWN) for b in bars), lag_ratio=0.05),
                       FadeIn(gate_label))
-        change = (f"it drops to {forget[dip]:.2f}, clearing the old dish"
-                  if forget[dip] < held - 0.05 else f"it barely moves, {forget[dip]:.2f}")
-        with self.narrate(f"Carrying {words[at.first_dish]}, the gate stays near "
-                          f"{held:.2f}. At {', '.join(words[name:dip + 1])}, {change}."):
-            self.play(Indicate(ticks[at.first_dish], color=CLASS_COLORS[0]))
+        with self.narrate(self.read_the_forget_gate(words, story)):
+            self.play(Indicate(ticks[dish], color=CLASS_COLORS[0]))
             self.play(Create(window))
-        if name and inputs[name:switch + 1].max() >= inputs[:name].max():
+        if name and inputs[at.window].max() >= inputs[:name].max():
             with self.narrate(f"The input gate opens widest there, "
-                              f"{inputs[name:switch + 1].max():.2f}."):
+                              f"{number_to_words(inputs[at.window].max())}."):
                 self.play(Create(input_line), FadeIn(input_label))
-        self.show_the_answer(top, ticks, words, at)
+        self.show_the_answer(top, ticks, words, story)
         self.wait(TIMING.pause)
         self.play(FadeOut(Group(*self.mobjects)))
 
-    def show_the_answer(self, top: Axes, ticks: VGroup, words: list[str], at: Switch):
+    def read_the_forget_gate(self, words: list[str], story: CuisineStory) -> str:
+        at = story.at
+        lead = (f"Carrying {FIRST_DISH}, the gate" if story.carries else
+                f"Before {SECOND_NAME}, the gate")
+        level = "stays near" if story.steady else "averages"
+        low = number_to_words(story.forget[at.dip])
+        if story.change == "drops":
+            change = f"it drops to {low}" + (", clearing the old dish"
+                                             if story.right and at.switch else "")
+        elif story.change == "flat":
+            change = f"it barely moves, {low}"
+        else:
+            change = f"it stays higher, never below {low}"
+        return (f"{lead} {level} {number_to_words(story.held)}. At "
+                f"{', '.join(words[at.name:at.dip + 1])}, {change}.")
+
+    def show_the_answer(self, top: Axes, ticks: VGroup, words: list[str],
+                        story: CuisineStory):
         """The model's answer after each word, on the same word axis as the gates."""
+        at = story.at
         prob = self.data["cuisine/lstm/probe/prob"]  # (T, C)
         classes = self.data.vocab["cuisine"]["classes"]
         steps, first, final, switch = len(prob), at.first, at.final, at.switch
@@ -219,9 +234,16 @@ class TheLstm(LectureScene):
         p = prob[switch, final]
         note = get_text(f"{classes[final]} {percent_to_text(p)}", SIZES.small, CLASS_COLORS[1])
         note.next_to(low.c2p(switch, p), LEFT, buff=0.15)
-        said = (f"{classes[first]}, until it switches to {classes[final]} exactly at "
-                f"{words[switch]}, with {percent_to_words(p)} percent" if first != final
-                else f"{classes[final]} throughout")
+        target = classes[int(self.data["cuisine/lstm/probe/target"])]
+        if first != final and story.right:
+            said = (f"{classes[first]}, until it switches to {classes[final]} exactly at "
+                    f"{words[switch]}, with {percent_to_words(p)} percent")
+        elif first != final:
+            said = (f"{classes[first]}, until it switches to {classes[final]} at "
+                    f"{words[switch]}; the right answer is {target}")
+        else:
+            said = f"{classes[final]} throughout" + ("" if story.right else
+                                                     f"; the right answer is {target}")
         with self.narrate(f"Below, its answer after each word: {said}."):
             self.play(Create(low), FadeIn(title))
             self.play(*(Create(c) for c in curves), FadeIn(labels), run_time=TIMING.slow)

@@ -8,13 +8,14 @@ from manim import *
 from bundle.contract import SWEEP_MODELS
 from scenes.acts import act_named
 from scenes.equations import get_lstm_equation
-from scenes.findings import gradient_ratio, group_by_end, length_reach
+from scenes.findings import gradient_ratio, group_by_end, length_reach, relative_to_last
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import ExponentChart, LstmCell, fit_width, get_caption, get_heading, get_text
 from scenes.names import MODEL_NAMES
 from scenes.numbers import (
     exponent_range,
     number_to_tex,
+    number_to_text,
     number_to_words,
     percent_to_text,
     percent_to_words,
@@ -67,7 +68,8 @@ class GradientHighway(LectureScene):
         update = get_lstm_equation("update", size=SIZES.equation)
         slope = get_lstm_equation("cell_gradient", size=SIZES.equation)
         VGroup(update, slope).arrange(DOWN, buff=0.35).next_to(cell, DOWN, buff=0.35)
-        value = get_text(f"trained LSTM: mean forget gate = {forget:.2f}", SIZES.label,
+        value = get_text(f"trained LSTM: mean forget gate = {number_to_text(forget)}",
+                         SIZES.label,
                          PALETTE.forget_gate).next_to(slope, DOWN, buff=0.3)
         line, body = cell.parts["cell_line"], cell.parts["body"]
         flow = Arrow([body.get_right()[0], line.get_y() + 0.28, 0],
@@ -84,9 +86,7 @@ class GradientHighway(LectureScene):
             self.play(Write(slope))
             self.play(GrowArrow(flow), Indicate(cell.parts["times_f"],
                                                 color=PALETTE.forget_gate))
-        with self.narrate(f"In our trained LSTM the forget gate averages {forget:.2f}. Close "
-                          f"to one, so the gradient passes almost unchanged, step after step: "
-                          f"a highway back through time."):
+        with self.narrate(self.judge_the_forget_gate(forget)):
             self.play(FadeIn(value))
             self.play(ShowPassingFlash(flow.copy().set_stroke(PALETTE.accent, 9),
                                        time_width=0.5), run_time=TIMING.slow)
@@ -97,7 +97,7 @@ class GradientHighway(LectureScene):
         self.next_section("The same sentence, two models")
         rnn = self.data["rnn_tanh/grad/h_norm"][-1]  # (T,) final weights
         lstm = self.data["lstm/grad/c_norm"][-1]
-        curves = {"rnn_tanh": rnn / rnn[-1], "lstm": lstm / lstm[-1]}
+        curves = {"rnn_tanh": relative_to_last(rnn), "lstm": relative_to_last(lstm)}
         steps = len(rnn)
         lo, hi, every = exponent_range(np.concatenate(list(curves.values())), step_max=5)
         chart = ExponentChart(steps, lo, hi, every, width=10.0, height=4.4,
@@ -123,15 +123,21 @@ class GradientHighway(LectureScene):
             what = " cell state" if name == "lstm" else " hidden state"
             labels.add(get_text(MODEL_NAMES[name] + what, SIZES.label, color)
                        .next_to(axes.c2p(middle + 1, logs[len(keep) // 2]), side, buff=0.2))
-        with self.narrate(f"Here is the proof, on the same {steps} word sentence. Each curve "
-                          f"is the gradient reaching each word, divided by its value at the "
-                          f"last word, on a log scale."):
+        proof = (self.findings.highway().holds
+                 and self.findings.vanishes("rnn_tanh").holds)
+        lead = "Here is the proof" if proof else "Here is what this run measured"
+        tanh_mark, lstm_mark = (mark[1] for mark in marks)
+        clash = min(tanh_mark.get_top()[1], lstm_mark.get_top()[1]) - max(
+            tanh_mark.get_bottom()[1], lstm_mark.get_bottom()[1]) + 0.05
+        if clash > 0 and _overlap_x(tanh_mark, lstm_mark):  # first words at like heights
+            lower = tanh_mark if tanh_mark.get_y() <= lstm_mark.get_y() else lstm_mark
+            lower.shift(DOWN * clash)
+        with self.narrate(f"{lead}, on the same {steps} word sentence. Each curve is the "
+                          f"gradient reaching each word, divided by its value at the last "
+                          f"word, on a log scale."):
             self.play(FadeIn(heading), FadeIn(chart))
             self.play(Create(lines[0]), FadeIn(labels[0]), run_time=TIMING.slow)
-        with self.narrate(f"The tanh RNN's gradient shrinks to "
-                          f"{number_to_words(gradient_ratio(rnn), about=True)} at the first "
-                          f"word. The LSTM's cell state gradient never falls "
-                          f"below {curves['lstm'].min():.2f}."):
+        with self.narrate(self.compare_the_curves(gradient_ratio(rnn), curves["lstm"])):
             self.play(FadeIn(marks[0]))
             self.play(Create(lines[1]), FadeIn(labels[1]), run_time=TIMING.slow)
             self.play(FadeIn(marks[1]))
@@ -172,7 +178,9 @@ class GradientHighway(LectureScene):
             label.next_to(axes.c2p(last, curves[group[0]][-1]), RIGHT, buff=0.2)
         said = "; ".join(f"the {MODEL_NAMES[m]} ends at {percent_to_words(curves[m][-1])} percent"
                          for m in ("lstm", "gru", "irnn", "rnn_tanh"))
-        with self.narrate(f"And so they learn. Held-out accuracy during training: {said}. "
+        gated = all(self.findings.solved(m).holds for m in ("lstm", "gru"))
+        lead = "And so they learn." if gated else "Who learns?"
+        with self.narrate(f"{lead} Held-out accuracy during training: {said}. "
                           f"Chance is {percent_to_words(chance)} percent, the dashed line."):
             self.play(FadeIn(heading), Create(axes), FadeIn(ticks))
             self.play(Create(dashed), FadeIn(chance_label))
@@ -197,10 +205,12 @@ class GradientHighway(LectureScene):
         def reach(row) -> str:
             found = length_reach(lengths, row)
             if found.kind == "all":
-                return f"stays above 90 percent all the way to {found.length} words"
+                return f"stays at 90 percent or more all the way to {found.length} words"
             if found.kind == "none":
-                return "never gets above 90 percent"
-            return f"copes up to {found.length} words"
+                return "never reaches 90 percent"
+            if found.kind == "up_to":
+                return f"copes up to {found.length} words"
+            return f"reaches 90 percent only at {_and(found.solved)} words"
 
         said = "; ".join(f"the {MODEL_NAMES[m]} {reach(row)}" for m, row in zip(
             models, values, strict=True))
@@ -213,3 +223,50 @@ class GradientHighway(LectureScene):
                                    color=PALETTE.accent))
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(heading, axis_name, table)))
+
+    def judge_the_forget_gate(self, forget: float) -> str:
+        """What the LSTM's forget gate means for its gradient, in this run."""
+        near = self.findings.forget_near_one("lstm").holds
+        highway = self.findings.highway().holds
+        level = number_to_words(forget)
+        if near and highway:
+            return (f"In our trained LSTM the forget gate averages {level}. Close to one, so "
+                    "the gradient passes almost unchanged, step after step: a highway back "
+                    "through time.")
+        if near:
+            return (f"In our trained LSTM the forget gate averages {level}. Close to one; but "
+                    "over a long sentence even small losses multiply, as the next chart "
+                    "shows.")
+        if highway:
+            return (f"In our trained LSTM the forget gate averages only {level}, well below "
+                    "one; still, as the next chart shows, its cell state carries the gradient "
+                    "back.")
+        return (f"In this run's LSTM the forget gate averages only {level}, far from one: "
+                "each step back shrinks the cell state's gradient, and the highway leaks.")
+
+    def compare_the_curves(self, rnn: float, lstm) -> str:
+        """The tanh RNN's gradient at the first word, and the LSTM cell state's."""
+        if rnn == 0:
+            said = "The tanh RNN's gradient underflows to exactly zero before the first word."
+        elif rnn > 1:
+            said = (f"The tanh RNN's gradient grows to {number_to_words(rnn)} times its last "
+                    "value at the first word.")
+        else:
+            said = (f"The tanh RNN's gradient shrinks to {number_to_words(rnn, about=True)} at "
+                    "the first word.")
+        if self.findings.highway().holds:
+            low = number_to_words(float(lstm.min()))
+            return f"{said} The LSTM's cell state gradient never falls below {low}."
+        first = number_to_words(float(lstm[0]))
+        return (f"{said} The LSTM's cell state gradient falls to {first} at the first word: "
+                "it vanishes too.")
+
+
+def _and(items) -> str:
+    """5, 10 and 20."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _overlap_x(a, b) -> bool:
+    return a.get_left()[0] < b.get_right()[0] and b.get_left()[0] < a.get_right()[0]

@@ -49,25 +49,27 @@ class Summary(LectureScene):
         rnn = float(self.data["rnn_tanh/train/accuracy"][-1])
         lstm = float(self.data["lstm/train/accuracy"][-1])
         heading = get_heading("Summary")
+        found = self.findings
+        shown, said = self.sum_up_the_rnn(ratio, steps, rnn, lstm)
+        highway = found.highway().holds
+        forget = number_to_words(found.forget_mean("lstm"))
         bullets = get_bullets([
             "backpropagation through time multiplies one factor per step",
-            f"tanh RNN, {steps} words: first-word gradient = {number_to_text(ratio)} "
-            f"of the last",
-            f"so it cannot learn: {percent_to_text(rnn)} accuracy, against "
-            f"{percent_to_text(lstm)} for the LSTM",
+            *shown,
             "fixes: better activations, identity initialisation, gates",
-            "the LSTM's cell state is an additive highway for the gradient",
+            "the LSTM's cell state is an additive highway for the gradient" if highway else
+            f"the cell state's highway needs a forget gate near 1 (here {forget})",
         ], size=SIZES.body, buff=0.45).move_to(DOWN * 0.2)
         bullets[1].set_color(PALETTE.rnn_tanh)
         bullets[2].set_color(PALETTE.lstm)
         texts = (
             "To sum up: back propagation through time multiplies one factor per step.",
-            f"In a real tanh RNN, on {steps} words, the gradient reaching the first word is "
-            f"{number_to_words(ratio, about=True)} of the gradient at the last.",
-            f"So it cannot learn the task: {percent_to_words(rnn)} percent accuracy, against "
-            f"{percent_to_words(lstm)} percent for the LSTM.",
+            *said,
             "The fixes: better activations, identity initialisation, and gates.",
-            "The LSTM's cell state gives the gradient an additive highway back through time.",
+            "The LSTM's cell state gives the gradient an additive highway back through time."
+            if highway else
+            "The LSTM's cell state is an additive path for the gradient, but only while its "
+            f"forget gate stays near one; in this run it averaged {forget}.",
         )
         self.play(FadeIn(heading))
         for bullet, text in zip(bullets, texts, strict=True):
@@ -75,6 +77,40 @@ class Summary(LectureScene):
                 self.play(FadeIn(bullet, shift=RIGHT * 0.2))
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(heading, bullets)))
+
+    def sum_up_the_rnn(self, ratio: float, steps: int, rnn: float, lstm: float
+                       ) -> tuple[list[str], list[str]]:
+        """The tanh RNN in two bullets and two sentences: its gradient, and what it learned."""
+        found = self.findings
+        if ratio == 0:
+            shown = f"tanh RNN, {steps} words: no gradient reaches the first word"
+            said = (f"In a real tanh RNN, on {steps} words, no gradient at all reaches the "
+                    "first word: it underflows to exactly zero.")
+        else:
+            relation = "times" if ratio > 1 else "of"
+            shown = (f"tanh RNN, {steps} words: first-word gradient = {number_to_text(ratio)} "
+                     f"{relation} the last")
+            said = (f"In a real tanh RNN, on {steps} words, the gradient reaching the first "
+                    f"word is {number_to_words(ratio, about=True)} {relation} the gradient at "
+                    "the last.")
+        scores = (f"{percent_to_words(rnn)} percent accuracy, against {percent_to_words(lstm)} "
+                  "percent for the LSTM")
+        outcome = found.outcome("rnn_tanh")
+        if outcome == "chance":
+            learned = (f"so it cannot learn: {percent_to_text(rnn)} accuracy, against "
+                       f"{percent_to_text(lstm)} for the LSTM")
+            so = "So it" if found.vanishes("rnn_tanh").holds else "It"
+            told = f"{so} cannot learn the task: {scores}."
+        elif outcome == "solved":
+            learned = (f"yet at this length it learns: {percent_to_text(rnn)} accuracy, the "
+                       f"LSTM {percent_to_text(lstm)}")
+            told = (f"Yet at this length it learns the task: {percent_to_words(rnn)} percent "
+                    f"accuracy; the LSTM reaches {percent_to_words(lstm)} percent.")
+        else:
+            learned = (f"it learns in part: {percent_to_text(rnn)} accuracy, against "
+                       f"{percent_to_text(lstm)} for the LSTM")
+            told = f"It learns the task only in part: {scores}."
+        return [shown, learned], [said, told]
 
     def list_the_references(self):
         self.next_section("References")
