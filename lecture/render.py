@@ -31,6 +31,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Column
 
 from lecture.assemble import video_duration
+from lecture.blocks import read_blocks
 from scenes.acts import ACTS, THUMBNAIL, Act
 from scenes.bundle import Bundle
 
@@ -181,6 +182,9 @@ def render_one(result: SceneResult, quality: Quality, media_root: Path, env: dic
     act = result.act
     media = media_root / act.name
     log_path = log_dir / f"{result.video.stem}.log"
+    folder = media / "videos" / act.module / quality.folder
+    blocks = folder / f"{act.scene}.blocks.json"  # narration blocks, for `lecture slides`
+    blocks.unlink(missing_ok=True)
     start = time.perf_counter()
     with open(log_path, "w") as log:
         proc = subprocess.Popen(manim_command(act, quality, media), env=env, text=True,
@@ -196,7 +200,6 @@ def render_one(result: SceneResult, quality: Quality, media_root: Path, env: dic
         result.status, result.error = "failed", (errors or lines or ["no output"])[-1]
         result.error += f" (exit {code}; log: {log_path})"
         return
-    folder = media / "videos" / act.module / quality.folder
     video = folder / f"{act.scene}.mp4"
     srt, wav = video.with_suffix(".srt"), video.with_suffix(".wav")
     sections = json.loads((folder / "sections" / f"{act.scene}.json").read_text())
@@ -210,6 +213,7 @@ def render_one(result: SceneResult, quality: Quality, media_root: Path, env: dic
         "key": result.key, "name": act.name, "title": act.title, "scene": act.scene,
         "duration": video_duration(result.video),
         "sections": [{"name": s["name"], "duration": float(s["duration"])} for s in sections],
+        "narration": read_blocks(blocks) if blocks.exists() else None,
     }
     tmp = result.video.with_name(f".{result.video.stem}.json.partial")
     tmp.write_text(json.dumps(record, indent=1))

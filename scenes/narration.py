@@ -14,11 +14,13 @@ Narration also becomes the subtitles: manim-voiceover passes each block to Manim
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
 import subprocess
 import wave
+from contextlib import contextmanager
 from pathlib import Path
 
 from manim import FadeOut, Mobject, config, logger
@@ -135,6 +137,7 @@ class LectureScene(VoiceoverScene):
         self.data: Bundle = load_bundle(os.environ.get("LECTURE_DATA", DEFAULT_BUNDLE)).view(
             self.reads)
         self.layout_checks = 0
+        self.narration_blocks: list[dict] = []  # for `lecture slides`; see narrate()
         self.next_section(self.title or type(self).__name__)
         self.show_chapter_card()
 
@@ -173,15 +176,42 @@ class LectureScene(VoiceoverScene):
         for problem in problems:
             logger.warning("layout: %s: %s", where, problem)
 
+    # -- narration blocks, recorded for `lecture slides` (lecture/slides.py) -- begin --
+    @contextmanager
     def narrate(self, text: str):
         """A narration block: ``with self.narrate("..."):`` plays its animations while the
-        words are spoken, and waits for the words to finish."""
-        return self.voiceover(text=text)
+        words are spoken, and waits for the words to finish.
+
+        Each block's text, section index, and first and last animation (``num_plays``, so a
+        block starts and ends on an animation boundary) are recorded, with ``renderer.time``
+        for reference; ``tear_down`` writes them beside the video for the slide deck, with the
+        animations' movie files, from which ``lecture render`` counts the frames."""
+        start, first = self.renderer.time, self.renderer.num_plays
+        with self.voiceover(text=text) as tracker:
+            yield tracker
+        self.narration_blocks.append({
+            "text": text, "section": len(self.renderer.file_writer.sections) - 1,
+            "start_play": first, "end_play": self.renderer.num_plays,
+            "start": start, "end": self.renderer.time})
+
+    def write_narration_blocks(self) -> None:
+        """``<Scene>.blocks.json`` beside the video: sections, blocks, animation files."""
+        try:
+            video = Path(self.renderer.file_writer.movie_file_path)
+        except AttributeError:  # a still or a dry run: no video, no blocks
+            return
+        writer = self.renderer.file_writer
+        video.parent.mkdir(parents=True, exist_ok=True)
+        video.with_suffix(".blocks.json").write_text(json.dumps({
+            "sections": [s.name for s in writer.sections], "blocks": self.narration_blocks,
+            "partial_movies": [f and str(f) for f in writer.partial_movie_files]}, indent=1))
+    # -- narration blocks -- end --
 
     def tear_down(self):
         # The audio track ends with the last sound; a silent bed as long as the video makes
         # it cover the whole scene, so joined scenes stay in sync.
         self.check_layout()
+        self.write_narration_blocks()
         duration = self.renderer.time
         if duration > 0 and not config.dry_run:
             bed = Path(config.media_dir) / f"silence-{duration:.3f}.wav"
