@@ -15,6 +15,7 @@ from rich.console import Console
 
 from lecture.assemble import AssemblyError
 from lecture.render import QUALITIES, RenderError
+from lecture.slides import DeckError
 from scenes.acts import ACTS
 from scenes.bundle import DEFAULT_BUNDLE, BundleError, load_bundle
 
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args) or 0
-    except (UserError, BundleError, RenderError, AssemblyError) as e:
+    except (UserError, BundleError, RenderError, AssemblyError, DeckError) as e:
         err.print(f"lecture: error: {e}", markup=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
@@ -64,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="parallel training processes (default: all cores, %(default)s)")
     p.set_defaults(func=cmd_data)
 
-    for name in ("render", "build"):
+    for name in ("render", "build", "slides"):
         if name == "render":
             p = sub.add_parser("render", help="render scenes to video",
                                description="Render the lecture's scenes, each in its own "
@@ -74,12 +75,19 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--only", metavar="SCENE,...",
                            help="render only these scenes (names: "
                            f"{', '.join(a.name for a in ACTS)})")
-        else:
+        elif name == "build":
             p = sub.add_parser("build", help="the whole job: bundle, render, assemble",
                                description="Build the lecture: make the bundle if it is "
                                "missing, render every scene that changed, and assemble "
                                "OUT/lecture.mp4 with chapters.txt, lecture.srt, "
                                "thumbnail.png and manifest.json.")
+        else:
+            p = sub.add_parser("slides", help="the lecture as a slide deck and a handout",
+                               description="Build OUT/deck/: a reveal.js deck (index.html, "
+                               "offline), one slide per narration block with its own audio "
+                               "and the narration as speaker notes, a PDF handout and a "
+                               "manifest. Renders only the scenes that are missing or "
+                               "changed, through the same cache as `render`.")
         p.add_argument("--quality", choices=list(QUALITIES), default="high",
                        help="low 480p15, medium 720p30, high 1080p60 (default), 4k 2160p60")
         p.add_argument("--data", type=Path, default=DEFAULT_BUNDLE, metavar="DIR",
@@ -91,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "track timed at 150 words a minute")
         p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="scenes rendered at once (default: all cores, %(default)s)")
-        p.set_defaults(func=cmd_render if name == "render" else cmd_build)
+        p.set_defaults(func={"render": cmd_render, "build": cmd_build,
+                             "slides": cmd_slides}[name])
 
     p = sub.add_parser("check", help="validate a bundle and summarise it",
                        description="Validate a bundle against schema_version 1 and print its "
@@ -149,6 +158,22 @@ def cmd_build(args) -> int:
     out.print(f"wrote {args.out / 'lecture.mp4'}: {video['duration']:.1f} s, "
               f"{video['width']}x{video['height']} at {video['fps']:g} fps, "
               f"{len(manifest['chapters'])} chapters")
+    return 0
+
+
+def cmd_slides(args) -> int:
+    from lecture.slides import make_deck
+
+    _check_jobs(args.jobs)
+    manifest, built = make_deck(data=args.data, out=args.out, quality=args.quality,
+                                voice=args.voice, jobs=args.jobs, console=err)
+    deck = args.out / "deck"
+    if built:
+        out.print(f"wrote {deck / 'index.html'}: {len(manifest['slides'])} slides, with "
+                  f"{deck / 'handout.pdf'} and manifest.json, in {manifest['build_seconds']:.1f} s")
+    else:
+        out.print(f"the deck is up to date: {deck / 'index.html'}, {len(manifest['slides'])} "
+                  "slides")
     return 0
 
 
