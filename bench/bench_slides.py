@@ -61,6 +61,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "out")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--jobs", default=str(os.cpu_count() or 1),
+                        help="worker processes; a list (1,2) compares them")
     args = parser.parse_args()
     scenes = rendered_scenes(args.out)
     if not scenes:
@@ -72,20 +74,22 @@ def main() -> None:
         size = f"{s.height}p{float(s.base_rate):g}"
     print(f"{len(scenes)} of {len(ACTS)} scenes ({', '.join(s.name for s in scenes)}), "
           f"{video:.1f} s of video at {size}, {os.cpu_count()} cores\n")
-    print(f"{'run':<4} {'slides':>6} {'wall':>7} {'CPU':>7} {'wall/video s':>13}  phases (s)")
+    print(f"{'jobs':<4} {'run':<4} {'slides':>6} {'wall':>7} {'CPU':>7} {'wall/video s':>13}"
+          "  phases, summed over jobs (s)")
     walls = []
-    for run in range(1, args.repeat + 1):
-        folder = Path(tempfile.mkdtemp(prefix="bench-deck-", dir=args.out))
-        try:
-            c0, t0 = cpu(), time.perf_counter()
-            manifest = build_deck(scenes, folder, {})
-            wall, used = time.perf_counter() - t0, cpu() - c0
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        walls.append(wall)
-        phases = ", ".join(f"{k} {v:.1f}" for k, v in manifest["timings"].items())
-        print(f"{run:<4} {len(manifest['slides']):>6} {wall:>6.1f}s {used:>6.1f}s "
-              f"{wall / video:>12.3f}s  {phases}")
+    for jobs in (int(j) for j in args.jobs.split(",")):
+        for run in range(1, args.repeat + 1):
+            folder = Path(tempfile.mkdtemp(prefix="bench-deck-", dir=args.out))
+            try:
+                c0, t0 = cpu(), time.perf_counter()
+                manifest = build_deck(scenes, folder, {}, jobs=jobs)
+                wall, used = time.perf_counter() - t0, cpu() - c0
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            walls.append(wall)
+            phases = ", ".join(f"{k} {v:.1f}" for k, v in manifest["timings"].items())
+            print(f"{jobs:<4} {run:<4} {len(manifest['slides']):>6} {wall:>6.1f}s {used:>6.1f}s "
+                  f"{wall / video:>12.3f}s  {phases}")
     best = min(walls)
     if len(scenes) < len(ACTS):
         print(f"\nscaled to the whole lecture ({LECTURE_SECONDS:.0f} s of video) by video "
