@@ -130,7 +130,7 @@ def synthetic_deck(tmp_path_factory, scene_dir):
     out = tmp_path_factory.mktemp("deck")
     scenes = two_scenes(scene_dir, out / "scenes")
     started = time.perf_counter()
-    manifest = build_deck(scenes, out, {"quality": "test"}, min_seconds=0.5)
+    manifest = build_deck(scenes, out, {"quality": "test"}, min_seconds=0.5, jobs=2)
     print(f"synthetic deck built in {time.perf_counter() - started:.2f} s")
     return out, scenes, manifest
 
@@ -372,6 +372,21 @@ def test_bad_bundle_is_named(tmp_path, capsys):
     assert "none" in _error(capsys)
 
 
+def test_deck_server_answers_byte_ranges(tmp_path):
+    from urllib.request import Request, urlopen
+
+    (tmp_path / "a.bin").write_bytes(bytes(range(256)) * 4)
+    with DeckServer(tmp_path) as server:
+        with urlopen(Request(server.url + "a.bin", headers={"Range": "bytes=10-19"})) as r:
+            assert r.status == 206 and r.read() == bytes(range(10, 20))
+            assert r.headers["Content-Range"] == "bytes 10-19/1024"
+        with urlopen(Request(server.url + "a.bin", headers={"Range": "bytes=-4"})) as r:
+            assert r.read() == bytes(range(252, 256))
+        with urlopen(server.url + "a.bin") as r:
+            assert r.status == 200 and len(r.read()) == 1024
+            assert r.headers["Accept-Ranges"] == "bytes"
+
+
 # -------------------------------------------------------------------- in a browser
 
 
@@ -403,6 +418,15 @@ def check_in_browser(deck: Path, manifest: dict, sources: dict[str, Path],
         timings["start browser"] = time.monotonic() - started
         timings["load"] = load(browser, server.url + "index.html")
         assert browser.js("return Reveal.getTotalSlides();") == len(slides)
+        # reveal.js finds each slide's speaker notes and title
+        notes = browser.js("return Reveal.getSlides().map(s => {"
+                           "  const d = document.createElement('div');"
+                           "  d.innerHTML = Reveal.getSlideNotes(s); return d.textContent; });")
+        titles = browser.js("return Reveal.getSlides().map("
+                            "s => s.querySelector('.slide-title').innerText);")
+        for slide, note, title in zip(slides, notes, titles, strict=True):
+            assert slide["notes"].split("\n\n")[0] in " ".join(note.split()), note
+            assert slide["step"] in title and str(slide["act_number"]) in title
 
         t = time.monotonic()
         check_videos(browser, slides, fps)

@@ -59,7 +59,11 @@
     if (state.playThrough && video && video.ended) Reveal.next();
   });
   Reveal.addKeyBinding({ keyCode: 77, key: "M", description: "Mute / unmute the narration" },
-    () => setMuted(!state.muted));
+    () => {
+      // the slide playing decides: a browser that blocked sound may have muted it already
+      const video = currentVideo();
+      setMuted(!(video ? video.muted : state.muted));
+    });
   Reveal.addKeyBinding({ keyCode: 84, key: "T", description: "Hide / show slide titles" },
     () => document.body.classList.toggle("titles-hidden"));
 
