@@ -38,7 +38,8 @@ from string import Template
 import av
 import numpy as np
 
-from lecture.assemble import SceneClip, check_compatible
+from lecture.assemble import SceneClip, check_compatible, format_time
+from lecture.handout import PdfWriter, handout_page
 from lecture.provenance import git_commit
 
 __all__ = [
@@ -58,8 +59,6 @@ REVEAL = TEMPLATE / "node_modules" / "reveal.js"
 REVEAL_FILES = ("dist/reveal.js", "dist/reveal.css", "dist/theme/black.css",
                 "dist/plugin/notes.js", "LICENSE")
 BACKGROUND = "#14161B"  # scenes.theme.PALETTE.background (that module imports Manim)
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-FONT_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 
 
 class DeckError(Exception):
@@ -306,112 +305,6 @@ def scene_stills(scene: SceneSource, slides: list[Slide]) -> list:
     return images
 
 
-# ---------------------------------------------------------------------------- handout
-
-
-def _wrap(draw, text: str, font, width: int) -> list[str]:
-    lines = []
-    for paragraph in text.split("\n\n"):
-        words, line = paragraph.split(), ""
-        for word in words:
-            trial = f"{line} {word}".strip()
-            if line and draw.textlength(trial, font=font) > width:
-                lines.append(line)
-                line = word
-            else:
-                line = trial
-        lines.append(line)
-        lines.append("")
-    return lines[:-1]
-
-
-class PdfWriter:
-    """A PDF of full-page JPEG images, written one page at a time so that the pages of a
-    long deck are never all in memory (Pillow's multi-page save holds every page)."""
-
-    def __init__(self, path: Path, title: str, dpi: int = 150):
-        self.fp = open(path, "wb")  # noqa: SIM115 - closed on leaving the ``with``
-        self.dpi, self.offsets, self.pages = dpi, {}, []
-        self.fp.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-        info = title.encode("utf-16-be").hex().upper()
-        self._obj(3, f"<< /Title <FEFF{info}> /Producer (lecture slides) >>".encode())
-
-    def _obj(self, number: int, body: bytes, stream: bytes | None = None) -> None:
-        self.offsets[number] = self.fp.tell()
-        self.fp.write(b"%d 0 obj\n" % number + body)
-        if stream is not None:
-            self.fp.write(b"\nstream\n" + stream + b"\nendstream")
-        self.fp.write(b"\nendobj\n")
-
-    def add_page(self, jpeg: bytes, size: tuple[int, int]) -> None:
-        """A page that is one RGB JPEG image of ``size`` pixels."""
-        n = 4 + 3 * len(self.pages)  # page, contents, image
-        w, h = (v * 72 / self.dpi for v in size)
-        self._obj(n + 2, (f"<< /Type /XObject /Subtype /Image /Width {size[0]} "
-                          f"/Height {size[1]} /ColorSpace /DeviceRGB /BitsPerComponent 8 "
-                          f"/Filter /DCTDecode /Length {len(jpeg)} >>").encode(), jpeg)
-        contents = f"q {w:.2f} 0 0 {h:.2f} 0 0 cm /Im Do Q".encode()
-        self._obj(n + 1, b"<< /Length %d >>" % len(contents), contents)
-        self._obj(n, (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w:.2f} {h:.2f}] "
-                      f"/Resources << /XObject << /Im {n + 2} 0 R >> >> "
-                      f"/Contents {n + 1} 0 R >>").encode())
-        self.pages.append(n)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, *exc) -> None:
-        if exc_type is None:
-            self._finish()
-        self.fp.close()
-
-    def _finish(self) -> None:
-        kids = " ".join(f"{n} 0 R" for n in self.pages)
-        self._obj(1, b"<< /Type /Catalog /Pages 2 0 R >>")
-        self._obj(2, f"<< /Type /Pages /Kids [{kids}] /Count {len(self.pages)} >>".encode())
-        xref, count = self.fp.tell(), max(self.offsets) + 1
-        self.fp.write(b"xref\n0 %d\n0000000000 65535 f \n" % count)
-        for n in range(1, count):
-            self.fp.write(b"%010d 00000 n \n" % self.offsets[n])
-        self.fp.write(b"trailer\n<< /Size %d /Root 1 0 R /Info 3 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-                      % (count, xref))
-
-
-def handout_page(slide: Slide, still, total: int, lecture_start: float):
-    """An A4 landscape page at 150 dpi: title, the still, the notes."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    from lecture.assemble import format_time
-
-    w, h, margin = 1754, 1240, 80
-    page = Image.new("RGB", (w, h), "white")
-    draw = ImageDraw.Draw(page)
-    bold, body, small = (ImageFont.truetype(str(FONT_BOLD), 30),
-                         ImageFont.truetype(str(FONT), 24), ImageFont.truetype(str(FONT), 20))
-    draw.text((margin, 50), slide.title, font=bold, fill="#111111")
-    lines = _wrap(draw, slide.notes, body, w - 2 * margin)
-    line_height = 34
-    top, bottom = 110, h - 70
-    notes_height = len(lines) * line_height
-    still_height = min(760, bottom - top - 30 - notes_height)
-    still_width = round(still_height * still.width / still.height)
-    if still_width > w - 2 * margin:
-        still_width = w - 2 * margin
-        still_height = round(still_width * still.height / still.width)
-    picture = still.resize((still_width, still_height), Image.Resampling.LANCZOS,
-                           reducing_gap=2.0)
-    page.paste(picture, ((w - still_width) // 2, top))
-    y = top + still_height + 30
-    for line in lines:
-        draw.text((margin, y), line, font=body, fill="#222222")
-        y += line_height
-    footer = (f"slide {slide.number} of {total} · {slide.scene.video.name} from "
-              f"{slide.start:.1f} s for {slide.duration:.1f} s · "
-              f"{format_time(lecture_start)} into the lecture")
-    draw.text((margin, h - 50), footer, font=small, fill="#666666")
-    return page
-
-
 # ------------------------------------------------------------------------------- HTML
 
 
@@ -459,9 +352,10 @@ def check_reveal() -> None:
 def deck_key(scenes: list[SceneSource], quality: str, voice: str) -> str:
     """Every input of the deck: the scenes' render keys, this code, the template."""
     h = hashlib.sha256()
+    code = [Path(__file__), Path(__file__).with_name("handout.py"),
+            *sorted(p for p in TEMPLATE.glob("*") if p.is_file())]
     for part in (quality, voice, MIN_SLIDE, REVEAL_VERSION, *(s.key for s in scenes),
-                 Path(__file__).read_bytes(), *(p.read_bytes() for p in sorted(
-                     TEMPLATE.glob("*")) if p.is_file())):
+                 *(p.read_bytes() for p in code)):
         h.update(part if isinstance(part, bytes) else str(part).encode())
         h.update(b"\0")
     return h.hexdigest()[:20]
@@ -478,7 +372,10 @@ def scene_slides(scene: SceneSource, slides: list[Slide], folder: Path, total: i
     t2 = time.perf_counter()
     pages = []
     for slide, still in zip(slides, stills, strict=True):
-        page = handout_page(slide, still, total, offset + slide.start)
+        footer = (f"slide {slide.number} of {total} · {slide.scene.video.name} from "
+                  f"{slide.start:.1f} s for {slide.duration:.1f} s · "
+                  f"{format_time(offset + slide.start)} into the lecture")
+        page = handout_page(slide.title, slide.notes, still, footer)
         buffer = io.BytesIO()
         page.save(buffer, "JPEG", quality=85)
         pages.append((buffer.getvalue(), page.size))
