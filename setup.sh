@@ -16,6 +16,8 @@ apt_packages=(
   flite espeak-ng sox
   # the fonts the theme names
   fonts-dejavu-core
+  # `lecture slides`: its browser tests drive Chromium through its local driver
+  chromium chromium-driver
 )
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -42,5 +44,18 @@ if [[ ! -f $stamp ]]; then
   .venv/bin/pip install -q -e '.[dev]'
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+# `lecture slides` copies reveal.js (pinned in its package-lock.json) next to each deck.
+deck=lecture/deck_template
+pinned=$(sed -n 's/.*"reveal.js": "\([^"]*\)".*/\1/p' "$deck/package.json")
+installed=$(sed -n '/"version"/{s/.*"version": "\([^"]*\)".*/\1/p;q}' \
+  "$deck/node_modules/reveal.js/package.json" 2>/dev/null || true)
+if [[ $installed != "$pinned" ]]; then
+  if ! command -v npm >/dev/null; then
+    echo "setup: installing Debian packages: npm"
+    apt-get install -y -qq --no-install-recommends npm >/dev/null
+  fi
+  echo "setup: installing reveal.js $pinned into $deck/node_modules"
+  npm ci --prefix "$deck" --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null
 fi
 echo "setup: ready"

@@ -20,6 +20,7 @@ from lecture.configure import add_config_options
 from lecture.interrupts import exit_now, interrupts_raise
 from lecture.render import QUALITIES, RenderError
 from lecture.safety import SafetyError
+from lecture.slides import DeckError
 from models.config import ConfigError
 from scenes.acts import ACTS
 from scenes.findings import Findings, gradient_ratio
@@ -42,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with interrupts_raise():  # SIGTERM too: every cleanup runs, then one line
             return args.func(args) or 0
-    except (UserError, BundleError, RenderError, AssemblyError, SafetyError,
-            ConfigError) as e:
+    except (UserError, BundleError, RenderError, AssemblyError, SafetyError, ConfigError,
+            DeckError) as e:
         err.print(f"lecture: error: {_literal(str(e))}", markup=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
@@ -88,25 +89,33 @@ def build_parser() -> argparse.ArgumentParser:
     _add_wait(p)
     p.set_defaults(func=cmd_data)
 
-    for name in ("render", "build"):
+    for name in ("render", "build", "slides"):
         if name == "render":
             p = sub.add_parser("render", help="render scenes to video",
                                description="Render the lecture's scenes, each in its own "
                                "manim process, in parallel. A scene whose inputs (its code, "
                                "the theme, the bundle arrays it reads, quality, voice) have "
                                "not changed is skipped.")
-        else:
+        elif name == "build":
             p = sub.add_parser("build", help="the whole job: bundle, render, assemble",
                                description="Build the lecture: make the bundle if it is "
                                "missing, render every scene that changed, and assemble "
                                "OUT/lecture.mp4 with chapters.txt, lecture.srt, "
                                "thumbnail.png and manifest.json.")
-        p.add_argument("--only", metavar="SCENE,...",
-                       help=f"{'render' if name == 'render' else 'render and assemble'} only "
-                       f"these scenes (names: {', '.join(a.name for a in ACTS)})")
+        else:
+            p = sub.add_parser("slides", help="the lecture as a slide deck and a handout",
+                               description="Build OUT/deck/: a reveal.js deck (index.html, "
+                               "offline), one slide per narration block with its own audio "
+                               "and the narration as speaker notes, a PDF handout and a "
+                               "manifest. Renders only the scenes that are missing or "
+                               "changed, through the same cache as `render`.")
+        if name != "slides":
+            p.add_argument("--only", metavar="SCENE,...",
+                           help=f"{'render' if name == 'render' else 'render and assemble'} "
+                           f"only these scenes (names: {', '.join(a.name for a in ACTS)})")
         p.add_argument("--quality", choices=list(QUALITIES), default="high",
                        help="low 480p15, medium 720p30, high 1080p60 (default), 4k 2160p60")
-        if name == "render":
+        if name != "build":
             p.add_argument("--data", type=Path, default=DEFAULT_BUNDLE, metavar="DIR",
                            help="bundle directory (default: %(default)s)")
         else:
@@ -125,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
             add_config_options(p, " The bundle of any configuration but the default is "
                                "OUT/bundles/cfg-<digest>, generated when missing and reused "
                                "after.")
-        p.set_defaults(func=cmd_render if name == "render" else cmd_build)
+        p.set_defaults(func={"render": cmd_render, "build": cmd_build,
+                             "slides": cmd_slides}[name])
 
     p = sub.add_parser("script", help="print what the narrator says, without rendering",
                        description="Run every act on a bundle without rendering (each "
@@ -248,6 +258,23 @@ def cmd_build(args) -> int:
     out.print(f"wrote {args.out / 'lecture.mp4'}: {video['duration']:.1f} s, "
               f"{video['width']}x{video['height']} at {video['fps']:g} fps, "
               f"{len(manifest['chapters'])} chapters")
+    return 0
+
+
+def cmd_slides(args) -> int:
+    from lecture.slides import make_deck
+
+    _check_jobs(args.jobs)
+    with _output(args):
+        manifest, built = make_deck(data=args.data, out=args.out, quality=args.quality,
+                                    voice=args.voice, jobs=args.jobs, console=err)
+    deck = args.out / "deck"
+    if built:
+        out.print(f"wrote {deck / 'index.html'}: {len(manifest['slides'])} slides, with "
+                  f"{deck / 'handout.pdf'} and manifest.json, in {manifest['build_seconds']:.1f} s")
+    else:
+        out.print(f"the deck is up to date: {deck / 'index.html'}, {len(manifest['slides'])} "
+                  "slides")
     return 0
 
 

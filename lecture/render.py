@@ -36,6 +36,7 @@ from rich.text import Text
 from bundle import Bundle
 from bundle.reader import read_regular_file
 from lecture.assemble import video_duration
+from lecture.blocks import read_blocks
 from lecture.interrupts import ChildGroups
 from lecture.safety import open_new, subdir
 from scenes.acts import ACTS, THUMBNAIL, Act
@@ -182,6 +183,9 @@ def render_one(result: SceneResult, quality: Quality, media_root: Path, env: dic
     media = media_root / act.name
     log_path = log_dir / f"{result.video.stem}.log"
     children = children or ChildGroups()
+    folder = media / "videos" / act.module / quality.folder
+    blocks = folder / f"{act.scene}.blocks.json"  # narration blocks, for `lecture slides`
+    blocks.unlink(missing_ok=True)
     start = time.perf_counter()
     with open_new(log_path, "w") as log:
         proc = children.popen(manim_command(act, quality, media), env=env, text=True,
@@ -198,7 +202,6 @@ def render_one(result: SceneResult, quality: Quality, media_root: Path, env: dic
         result.status, result.error = "failed", (errors or lines or ["no output"])[-1]
         result.error += f" (exit {code}; log: {log_path})"
         return
-    folder = media / "videos" / act.module / quality.folder
     video = folder / f"{act.scene}.mp4"
     srt, wav = video.with_suffix(".srt"), video.with_suffix(".wav")
     sections = json.loads((folder / "sections" / f"{act.scene}.json").read_text())
@@ -212,6 +215,7 @@ def render_one(result: SceneResult, quality: Quality, media_root: Path, env: dic
         "key": result.key, "name": act.name, "title": act.title, "scene": act.scene,
         "duration": video_duration(result.video),
         "sections": [{"name": s["name"], "duration": float(s["duration"])} for s in sections],
+        "narration": read_blocks(blocks) if blocks.exists() else None,
     }
     tmp = result.video.with_name(f".{result.video.stem}.json.partial")
     with open_new(tmp, "w") as f:

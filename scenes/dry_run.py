@@ -108,6 +108,7 @@ class _Preview:
             _finish(self, animation)
         self.update_mobjects(0)
         self.renderer.time += run_time
+        self.renderer.num_plays += 1
         self.check_layout()
         self.shown.update((text, None) for m in text_mobjects(self.mobjects)
                           if (text := text_of(m)) is not None)

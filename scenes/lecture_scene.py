@@ -14,10 +14,11 @@ environment variable and the bundle from ``LECTURE_DATA``, both set by ``lecture
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from manim import FadeOut, Mobject, config, logger
@@ -38,12 +39,16 @@ __all__ = ["Block", "LectureScene"]
 
 @dataclass(frozen=True)
 class Block:
-    """One narration block: its words and when it was spoken, in scene seconds."""
+    """One narration block: its words, its section, its first animation and the one after
+    its last (``start_play``, ``end_play``: a block starts and ends on an animation
+    boundary), and when it was spoken, in scene seconds (``renderer.time``)."""
 
     text: str
     start: float
     end: float
     section: int
+    start_play: int
+    end_play: int
 
 
 class LectureScene(VoiceoverScene):
@@ -79,11 +84,24 @@ class LectureScene(VoiceoverScene):
     def narrate(self, text: str) -> Iterator:
         """A narration block: ``with self.narrate("..."):`` plays its animations while the
         words are spoken, and waits for the words to finish."""
-        start = self.renderer.time
+        start, first = self.renderer.time, self.renderer.num_plays
         with self.voiceover(text=text) as tracker:
             yield tracker
         section = len(self.renderer.file_writer.sections) - 1
-        self.blocks.append(Block(text, start, self.renderer.time, section))
+        self.blocks.append(Block(text, start, self.renderer.time, section, first,
+                                 self.renderer.num_plays))
+
+    def write_blocks(self) -> None:
+        """``<Scene>.blocks.json`` beside the video: the sections, the narration blocks and
+        every animation's movie file, from which ``lecture render`` counts each block's
+        frames for ``lecture slides`` (lecture/blocks.py)."""
+        writer = self.renderer.file_writer
+        video = Path(writer.movie_file_path)
+        video.parent.mkdir(parents=True, exist_ok=True)
+        video.with_suffix(".blocks.json").write_text(json.dumps({
+            "sections": [s.name for s in writer.sections],
+            "blocks": [asdict(block) for block in self.blocks],
+            "partial_movies": [f and str(f) for f in writer.partial_movie_files]}, indent=1))
 
     def play(self, *args, **kwargs):
         super().play(*args, **kwargs)
@@ -106,6 +124,8 @@ class LectureScene(VoiceoverScene):
         # The audio track ends with the last sound; a silent bed as long as the video makes
         # it cover the whole scene, so joined scenes stay in sync.
         duration = self.renderer.time
+        if not config.dry_run:
+            self.write_blocks()
         if duration > 0 and not config.dry_run:
             bed = Path(config.media_dir) / f"silence-{duration:.3f}.wav"
             if not bed.exists():

@@ -14,6 +14,23 @@ def quick_bundle(tmp_path_factory):
     return root
 
 
+@pytest.fixture(scope="session")
+def lecture(tmp_path_factory):
+    """Build the whole lecture at low quality with the real voice; layout checks strict.
+    One build for the session: tests/test_render.py and tests/test_slides.py share it."""
+    import os
+
+    from lecture.cli import main
+
+    out = tmp_path_factory.mktemp("lecture")
+    os.environ["LECTURE_LAYOUT"] = "strict"
+    try:
+        assert main(["build", "--quality", "low", "--out", str(out)]) == 0
+    finally:
+        del os.environ["LECTURE_LAYOUT"]
+    return out
+
+
 def pytest_addoption(parser):
     # the options Manim's frames_comparison reads
     parser.addoption("--set_test", action="store_true", default=False,

@@ -4,7 +4,6 @@ lecture, decoded and checked."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from fractions import Fraction
 from pathlib import Path
@@ -92,16 +91,7 @@ def test_chapters_follow_youtube_rules():
 # ------------------------------------------------------------------- the whole lecture
 
 
-@pytest.fixture(scope="module")
-def lecture(tmp_path_factory):
-    """Build the whole lecture at low quality with the real voice; layout checks strict."""
-    out = tmp_path_factory.mktemp("lecture")
-    os.environ["LECTURE_LAYOUT"] = "strict"
-    try:
-        assert main(["build", "--quality", "low", "--out", str(out)]) == 0
-    finally:
-        del os.environ["LECTURE_LAYOUT"]
-    return out
+# The `lecture` fixture (tests/conftest.py) builds it once, for the deck's tests too.
 
 
 def _seconds(td) -> float:
