@@ -4,7 +4,9 @@ The video is joined without re-encoding (packets copied, timestamps shifted). Th
 is rebuilt from each scene's lossless narration track, padded or trimmed to the exact
 length of that scene's video, and encoded once: the joined track lasts exactly as long as
 the video and stays in sync at every scene boundary, where copying each scene's AAC stream
-would drift by its encoder padding.
+would drift by its encoder padding. Each scene's track is brought to one loudness target
+(-16 LUFS integrated, true peak at most -1 dBTP; scenes/loudness.py) before it is encoded,
+and its measured loudness goes into the manifest.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ import av
 import numpy as np
 import srt
 
+from scenes.loudness import CEILING, TARGET, measure, normalise
+
 __all__ = [
     "AssemblyError", "SceneClip", "assemble_lecture", "chapters_from", "format_time",
     "video_duration",
 ]
 
 AUDIO_RATE = 48000
+LOUDNESS_TARGET = TARGET  # LUFS, every scene's narration
 MIN_CHAPTER = 10.0  # YouTube ignores chapter lists with a chapter shorter than this
 
 
@@ -40,6 +45,7 @@ class SceneClip:
     video: Path
     duration: float = 0.0
     start: float = 0.0
+    loudness: dict | None = None  # as measured in the assembled lecture, before encoding
 
     @property
     def srt(self) -> Path:
@@ -121,7 +127,8 @@ def _join(clips: list[SceneClip], target: Path) -> None:
                         out.mux(packet)
                     frames = v_in.frames
                     length = Fraction(frames) / v_in.base_rate
-                audio = _scene_audio(clip, resampler)
+                audio = normalise(_scene_audio(clip, resampler), AUDIO_RATE)
+                clip.loudness = measure(audio, AUDIO_RATE).as_dict()
                 frame = av.AudioFrame.from_ndarray(audio.reshape(1, -1), format="flt",
                                                    layout="mono")
                 frame.sample_rate = AUDIO_RATE
@@ -205,8 +212,11 @@ def assemble_lecture(clips: list[SceneClip], out: Path, manifest: dict) -> dict:
         "video": {"file": "lecture.mp4", "duration": total, "width": fmt[1],
                   "height": fmt[2], "fps": float(fmt[3]), "codec": fmt[0]},
         "chapters": [{"start": t, "title": title} for t, title in chapters],
+        "loudness": {"target": LOUDNESS_TARGET, "ceiling_dbtp": CEILING,
+                     "meter": "ITU-R BS.1770-4 (pyloudnorm), true peak 4x oversampled"},
         "scenes": [{"name": c.name, "title": c.title, "file": f"scenes/{c.video.name}",
-                    "start": c.start, "duration": c.duration} for c in clips],
+                    "start": c.start, "duration": c.duration, "loudness": c.loudness}
+                   for c in clips],
     }
     _write_text(out / "manifest.json", json.dumps(manifest, indent=1) + "\n")
     return manifest
