@@ -4,12 +4,17 @@ Every step of a scene sits in a ``with self.voiceover(text=...)`` block, so the 
 timing follows the words (manim-voiceover 0.4.0 works with Manim 0.22 here). The voice is
 chosen by the ``LECTURE_VOICE`` environment variable, which ``lecture render --voice`` sets:
 
-- ``flite`` (default): Debian's flite with its ``slt`` voice, offline;
+- ``piper`` (default): a neural voice, offline, timed word by word (scenes/piper_voice.py);
+  flite when it is not installed;
+- ``flite``: Debian's flite with its ``slt`` voice, offline;
 - ``espeak``: espeak-ng, also offline; used too when flite is missing;
 - ``none``: silence, each block as long as its text takes at about 150 words a minute.
 
 Narration also becomes the subtitles: manim-voiceover passes each block to Manim's
-``add_subcaption``, and Manim writes ``<Scene>.srt`` beside the video.
+``add_subcaption``, and Manim writes ``<Scene>.srt`` beside the video. Every voice reads the
+text through the lecture's lexicon (scenes/lexicon.py) and reports a time for each word
+(scenes/word_timing.py), so narration can mark a word with ``<bookmark mark='x'/>`` and an
+animation can wait for it with ``self.wait_until_bookmark('x')``.
 """
 
 from __future__ import annotations
@@ -25,8 +30,10 @@ from manim import FadeOut, Mobject, config, logger
 
 from .bundle import DEFAULT_BUNDLE, Bundle, load_bundle
 from .layout import LayoutError, layout_problems
+from .lexicon import to_spoken
 from .mobjects import get_chapter_card
 from .theme import PALETTE, TIMING
+from .word_timing import WordTimedSubtitles, even_word_boundaries
 
 logging.getLogger("sox").setLevel(logging.ERROR)  # sox only serves global_speed != 1
 
@@ -36,7 +43,7 @@ from manim_voiceover.services.base import SpeechService  # noqa: E402
 
 __all__ = ["VOICES", "LectureScene", "OfflineSpeech", "SilentSpeech", "speech_service"]
 
-VOICES = ("flite", "espeak", "none")
+VOICES = ("piper", "flite", "espeak", "none")
 WORDS_PER_MINUTE = 150.0
 SAMPLE_RATE = 16000
 
@@ -54,16 +61,20 @@ class _WavSpeech(SpeechService):
 
     def generate_from_text(self, text, cache_dir=None, path=None, **kwargs):
         cache_dir = Path(cache_dir or self.cache_dir)
-        spoken = remove_bookmarks(text)
-        input_data = {"input_text": spoken, "service": self.service_name,
-                      "config": self._settings()}
+        written = remove_bookmarks(text)
+        spoken = to_spoken(written).text
+        input_data = {"input_text": written, "spoken_text": spoken,
+                      "service": self.service_name, "config": self._settings()}
         cached = self.get_cached_result(input_data, cache_dir)
         if cached is not None and (cache_dir / cached["original_audio"]).exists():
-            return cached
+            return {**cached, "input_text": text}  # this block's own bookmarks
         # manim-voiceover reads any other extension as MP3
         audio = str(path or self.get_audio_basename(input_data) + ".wav")
         self._write_wav(spoken, cache_dir / audio)
-        return {"input_text": text, "input_data": input_data, "original_audio": audio}
+        with wave.open(str(cache_dir / audio)) as w:
+            duration = w.getnframes() / w.getframerate()
+        return {"input_text": text, "input_data": input_data, "original_audio": audio,
+                "word_boundaries": even_word_boundaries(written, duration)}
 
 
 class OfflineSpeech(_WavSpeech):
@@ -110,6 +121,10 @@ def write_silence(path: Path, seconds: float) -> Path:
 
 
 def speech_service(voice: str) -> SpeechService:
+    if voice == "piper":
+        from .piper_voice import piper_or_none
+
+        return piper_or_none() or OfflineSpeech(engine="flite")
     if voice == "none":
         return SilentSpeech()
     if voice in ("flite", "espeak"):
@@ -117,7 +132,7 @@ def speech_service(voice: str) -> SpeechService:
     raise ValueError(f"unknown voice {voice!r}; choose one of {', '.join(VOICES)}")
 
 
-class LectureScene(VoiceoverScene):
+class LectureScene(WordTimedSubtitles, VoiceoverScene):
     """The base of every act: theme, narration voice, the act's section, and its data.
 
     Subclasses set ``title`` (the act's chapter title) and ``reads``, the bundle keys or key
@@ -131,7 +146,7 @@ class LectureScene(VoiceoverScene):
     def setup(self):
         super().setup()
         self.camera.background_color = PALETTE.background
-        self.set_speech_service(speech_service(os.environ.get("LECTURE_VOICE", "flite")))
+        self.set_speech_service(speech_service(os.environ.get("LECTURE_VOICE", "piper")))
         self.data: Bundle = load_bundle(os.environ.get("LECTURE_DATA", DEFAULT_BUNDLE)).view(
             self.reads)
         self.layout_checks = 0
