@@ -15,11 +15,9 @@ from rich.console import Console
 
 from lecture.assemble import AssemblyError
 from lecture.render import QUALITIES, RenderError
+from lecture.voice import VOICES
 from scenes.acts import ACTS
 from scenes.bundle import DEFAULT_BUNDLE, BundleError, load_bundle
-
-VOICES = ("flite", "espeak", "none")  # scenes.narration.VOICES, without importing Manim
-
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -86,8 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="bundle directory (default: %(default)s)")
         p.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
                        help="output directory (default: ./out)")
-        p.add_argument("--voice", choices=list(VOICES), default="flite",
-                       help="narration voice: flite (default), espeak, or none for a silent "
+        p.add_argument("--voice", choices=list(VOICES), default="piper",
+                       help="narration voice: piper (default; a neural voice, offline, flite "
+                       "when it is not installed), flite, espeak, or none for a silent "
                        "track timed at 150 words a minute")
         p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="scenes rendered at once (default: all cores, %(default)s)")
