@@ -232,9 +232,12 @@ class TheLstm(LectureScene):
                       FadeIn(gate_label))
         change = (f"it drops to {forget[dip]:.2f}, clearing the old dish"
                   if forget[dip] < held - 0.05 else f"it barely moves, {forget[dip]:.2f}")
-        with self.narrate(f"Carrying {words[at['first_dish']]}, the gate stays near "
-                          f"{held:.2f}. At {', '.join(words[name:dip + 1])}, {change}."):
+        with self.narrate(f"Carrying <bookmark mark='dish'/>{words[at['first_dish']]}, the "
+                          f"gate stays near {held:.2f}. At <bookmark mark='name'/>"
+                          f"{', '.join(words[name:dip + 1])}, {change}."):
+            self.wait_until_bookmark("dish")
             self.play(Indicate(ticks[at["first_dish"]], color=CLASS_COLORS[0]))
+            self.wait_until_bookmark("name")  # the dip, framed as the second name is said
             self.play(Create(window))
         if name and inputs[name:switch + 1].max() >= inputs[:name].max():
             with self.narrate(f"The input gate opens widest there, "

@@ -100,14 +100,19 @@ class GradientHighway(LectureScene):
                           "something new."):
             self.play(FadeIn(cell))
             self.play(Indicate(line, color=PALETTE.accent, scale_factor=1.02), Write(update))
-        with self.narrate("So the gradient from one cell state to the one before is simply "
-                          "the forget gate, plus some indirect paths through the gates."):
+        with self.narrate("So the gradient from one <bookmark mark='cell'/>cell state to the "
+                          "one before is simply the <bookmark mark='forget'/>forget gate, plus "
+                          "some indirect paths through the gates."):
             self.play(Write(slope))
-            self.play(GrowArrow(flow), Indicate(cell.times_f, color=PALETTE.forget_gate))
+            self.wait_until_bookmark("cell")  # the highway arrow, as "cell state" is said
+            self.play(GrowArrow(flow))
+            self.wait_until_bookmark("forget")
+            self.play(Indicate(cell.times_f, color=PALETTE.forget_gate))
         with self.narrate(f"In our trained LSTM the forget gate averages {forget:.2f}. Close "
                           f"to one, so the gradient passes almost unchanged, step after step: "
-                          f"a highway back through time."):
+                          f"a <bookmark mark='highway'/>highway back through time."):
             self.play(FadeIn(value))
+            self.wait_until_bookmark("highway")
             self.play(ShowPassingFlash(flow.copy().set_stroke(PALETTE.accent, 9),
                                        time_width=0.5), run_time=TIMING.slow)
         self.wait(TIMING.pause)
@@ -192,13 +197,18 @@ class GradientHighway(LectureScene):
         fit_width(labels, config.frame_width / 2 - LAYOUT.margin - axes.get_right()[0] - 0.2)
         for label, group in zip(labels, group_by_end(curves), strict=True):
             label.next_to(axes.c2p(last, curves[group[0]][-1]), RIGHT, buff=0.2)
-        said = "; ".join(f"the {MODEL_NAMES[m]} ends at {percent_to_words(curves[m][-1])} percent"
-                         for m in ("lstm", "gru", "irnn", "rnn_tanh"))
+        order = ("lstm", "gru", "irnn", "rnn_tanh")
+        said = "; ".join(f"the <bookmark mark='{m}'/>{MODEL_NAMES[m]} ends at "
+                         f"{percent_to_words(curves[m][-1])} percent" for m in order)
         with self.narrate(f"And so they learn. Held-out accuracy during training: {said}. "
-                          f"Chance is {percent_to_words(chance)} percent, the dashed line."):
+                          f"<bookmark mark='chance'/>Chance is {percent_to_words(chance)} "
+                          f"percent, the dashed line."):
             self.play(FadeIn(heading), Create(axes), FadeIn(ticks))
+            for m in order:  # each model's line drawn as the narrator names it
+                self.wait_until_bookmark(m)
+                self.play(Create(lines[m]), run_time=TIMING.normal)
+            self.wait_until_bookmark("chance")
             self.play(Create(dashed), FadeIn(chance_label))
-            self.play(*(Create(line) for line in lines.values()), run_time=TIMING.slow * 1.5)
             self.play(FadeIn(labels))
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(heading, axes, ticks, dashed, chance_label, labels,
