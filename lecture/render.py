@@ -256,6 +256,9 @@ def render_scenes(plan: list[SceneResult], *, data: Path, out: Path, quality: st
     media_root = media_root or out / ".media"
     env = scene_env(data, voice)
     todo = [r for r in plan if r.status != "up to date"]
+    # the narration voice's threads: the cores shared out between the scenes rendered at once
+    env["LECTURE_VOICE_THREADS"] = str(max(1, (os.cpu_count() or 1)
+                                          // max(1, min(jobs, len(todo)))))
     columns = (SpinnerColumn(),
                TextColumn("{task.description}", table_column=Column(min_width=15,
                                                                     no_wrap=True)),

@@ -9,8 +9,9 @@ sha256 before it is used; anything missing or different makes :func:`locate_mode
 
 Word timing. A VITS model predicts how many frames each phoneme lasts, then generates the
 audio from exactly those frames (256 samples each). piper 1.8 exposes those durations when
-the model's ``w_ceil`` tensor is marked as an output (``include_alignments``, which patches
-the graph in memory with the ``onnx`` package: the weights and the file are untouched). So
+the model's ``w_ceil`` tensor is marked as an output (piper's ``add_alignment_output``, which
+patches the graph in memory with the ``onnx`` package: the weights and the file are
+untouched). So
 each phoneme's start and length in the audio are the engine's own, not an estimate. To find
 which phonemes belong to which word, each word is phonemised on its own and the sentence's
 phonemes are aligned to those by edit distance: espeak-ng, piper's phonemiser, joins some
@@ -25,6 +26,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
+import os
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -156,11 +159,28 @@ def align_words(words: list[list[str]], stream: list[str]) -> list[tuple[int, in
 class PiperEngine:
     """The loaded voice. Loading takes about a second; one engine serves a whole scene."""
 
-    def __init__(self, model: PiperModel):
-        from piper import PiperVoice, SynthesisConfig
+    def __init__(self, model: PiperModel, threads: int | None = None):
+        """``threads``: ONNX Runtime's threads for one synthesis; by default
+        ``LECTURE_VOICE_THREADS`` (the renderer sets it to the cores per parallel scene),
+        else all cores."""
+        import onnx
+        import onnxruntime
+        from piper import PiperConfig, PiperVoice, SynthesisConfig
+        from piper.patch_voice_with_alignment import add_alignment_output
 
         self.model = model
-        self.voice = PiperVoice.load(model.path, model.config, include_alignments=True)
+        graph = onnx.load(str(model.path))
+        add_alignment_output(graph)  # what piper's include_alignments does, in memory
+        options = onnxruntime.SessionOptions()
+        threads = threads or int(os.environ.get("LECTURE_VOICE_THREADS", "0"))
+        if threads:
+            options.intra_op_num_threads = threads
+        # idle threads sleep instead of spinning: scenes render side by side on few cores
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        session = onnxruntime.InferenceSession(graph.SerializeToString(), options,
+                                               providers=["CPUExecutionProvider"])
+        config = PiperConfig.from_dict(json.loads(model.config.read_text(encoding="utf-8")))
+        self.voice = PiperVoice(session=session, config=config)
         # piper scales each sentence to full scale by default; loudness is set per block
         # afterwards (scenes/loudness.py), so sentences keep their natural balance.
         self.config = SynthesisConfig(normalize_audio=False)
