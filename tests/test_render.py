@@ -19,6 +19,8 @@ from lecture.cli import main
 from lecture.render import declared_reads, plan_scenes
 from scenes.acts import ACTS
 from scenes.bundle import DEFAULT_BUNDLE, load_bundle, write_bundle
+from scenes.loudness import TARGET, TOLERANCE, integrated_loudness, true_peak
+from scenes.piper_engine import MODEL_SHA256
 
 QUICK = Path(__file__).parent / "data" / "quick"
 
@@ -95,7 +97,8 @@ def test_chapters_follow_youtube_rules():
 
 @pytest.fixture(scope="module")
 def lecture(tmp_path_factory):
-    """Build the whole lecture at low quality with the real voice; layout checks strict."""
+    """Build the whole lecture at low quality with the default voice (piper); layout checks
+    strict."""
     out = tmp_path_factory.mktemp("lecture")
     os.environ["LECTURE_LAYOUT"] = "strict"
     try:
@@ -149,6 +152,21 @@ def test_audio_speaks_where_the_subtitles_say(lecture):
 
 
 @pytest.mark.slow
+def test_every_scene_is_at_the_loudness_target(lecture):
+    """Decoded from the lecture as viewers get it: each scene's integrated loudness within
+    -16 +- 1 LUFS, true peak at most -1 dBTP, and no clipped sample."""
+    samples, rate = _audio(lecture / "lecture.mp4")
+    manifest = json.loads((lecture / "manifest.json").read_text())
+    assert np.abs(samples).max() < 0.999, "clipped samples"
+    for scene in manifest["scenes"]:
+        a, b = round(scene["start"] * rate), round((scene["start"] + scene["duration"]) * rate)
+        lufs, peak = integrated_loudness(samples[a:b], rate), true_peak(samples[a:b])
+        assert abs(lufs - TARGET) <= TOLERANCE, (scene["name"], lufs)
+        assert peak <= -1.0, (scene["name"], peak)
+        assert abs(scene["loudness"]["lufs"] - lufs) <= 0.5, (scene["name"], lufs)
+
+
+@pytest.mark.slow
 def test_every_scene_video_carries_its_audio(lecture):
     for scene in sorted((lecture / "scenes").glob("*.mp4")):
         with av.open(str(scene)) as c:
@@ -199,7 +217,8 @@ def test_thumbnail_and_manifest(lecture):
         assert image.size == (1280, 720)
         assert np.asarray(image.convert("L")).max() > 128
     manifest = json.loads((lecture / "manifest.json").read_text())
-    assert manifest["quality"] == "low" and manifest["voice"] == "flite"
+    assert manifest["quality"] == "low" and manifest["voice"] == "piper"
+    assert manifest["voice_detail"]["model_sha256"] == MODEL_SHA256
     assert manifest["versions"]["manim"] == "0.22.0"
     starts = [s["start"] for s in manifest["scenes"]]
     assert starts == sorted(starts) and starts[0] == 0
