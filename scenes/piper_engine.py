@@ -195,13 +195,14 @@ class PiperEngine:
         for chunk in self.voice.synthesize(spoken.text, self.config, include_alignments=True):
             if chunk.phoneme_alignments is None:
                 raise VoiceUnavailable("the model gave no phoneme durations")
+            at = offset  # one chunk per sentence; its phonemes' samples add up to its audio
             for a in chunk.phoneme_alignments:
                 stream.append(a.phoneme)
-                starts.append(offset)
+                starts.append(at)
                 lengths.append(int(a.num_samples))
-                offset += int(a.num_samples)
+                at += int(a.num_samples)
             audio.append(chunk.audio_float_array)
-            offset = sum(len(a) for a in audio)  # the chunk's audio is what counts
+            offset += len(chunk.audio_float_array)
         samples = np.concatenate(audio) if audio else np.zeros(0, np.float32)
         # the spoken words of each written word, phonemised alone
         tokens, owners = [], []

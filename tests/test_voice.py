@@ -164,6 +164,15 @@ def engine():
     return PiperEngine(locate_model())
 
 
+def test_the_model_durations_account_for_every_sample(engine):
+    chunks = list(engine.voice.synthesize("One sentence. And another one.", engine.config,
+                                          include_alignments=True))
+    assert len(chunks) == 2
+    for chunk in chunks:
+        assert sum(a.num_samples for a in chunk.phoneme_alignments) == len(
+            chunk.audio_float_array)
+
+
 def test_word_times_come_from_the_model(engine):
     spoken = to_spoken("Stop. Then the LSTM goes on.")
     result = engine.synthesize(spoken)
