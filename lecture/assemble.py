@@ -5,8 +5,8 @@ is rebuilt from each scene's lossless narration track, padded or trimmed to the 
 length of that scene's video, and encoded once: the joined track lasts exactly as long as
 the video and stays in sync at every scene boundary, where copying each scene's AAC stream
 would drift by its encoder padding. Each scene's track is brought to one loudness target
-(-16 LUFS integrated, true peak at most -1 dBTP; scenes/loudness.py) before it is encoded,
-and its measured loudness goes into the manifest.
+(-16 LUFS integrated, true peak at most -1 dBTP once decoded; scenes/loudness.py,
+lecture/loudness.py) before it is encoded, and its measured loudness goes into the manifest.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import av
 import numpy as np
 import srt
 
+from lecture.loudness import AAC_BIT_RATE, PEAK_LIMIT, fit_true_peaks_to_aac
 from scenes.loudness import CEILING, TARGET, measure, normalise
 
 __all__ = [
@@ -107,14 +108,19 @@ def _join(clips: list[SceneClip], target: Path) -> None:
 
     tmp = target.with_name(f".{target.name}.partial")
     try:
+        tracks = [normalise(_scene_audio(clip, resampler), AUDIO_RATE) for clip in clips]
+        tracks, peaks = fit_true_peaks_to_aac(tracks, AUDIO_RATE)
+        for clip, audio, peak in zip(clips, tracks, peaks, strict=True):
+            clip.loudness = {**measure(audio, AUDIO_RATE).as_dict(),
+                             "true_peak_dbtp_decoded": round(peak, 2)}
         with av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as out:
             with av.open(str(clips[0].video)) as first:
                 v_out = out.add_stream_from_template(first.streams.video[0])
             a_out = out.add_stream("aac", rate=AUDIO_RATE, layout="mono")
-            a_out.bit_rate = 128_000
+            a_out.bit_rate = AAC_BIT_RATE
             offset = Fraction(0)  # seconds
             audio_pts = 0
-            for clip in clips:
+            for clip, audio in zip(clips, tracks, strict=True):
                 with av.open(str(clip.video)) as src:
                     v_in = src.streams.video[0]
                     shift = int(offset / v_in.time_base)
@@ -127,8 +133,6 @@ def _join(clips: list[SceneClip], target: Path) -> None:
                         out.mux(packet)
                     frames = v_in.frames
                     length = Fraction(frames) / v_in.base_rate
-                audio = normalise(_scene_audio(clip, resampler), AUDIO_RATE)
-                clip.loudness = measure(audio, AUDIO_RATE).as_dict()
                 frame = av.AudioFrame.from_ndarray(audio.reshape(1, -1), format="flt",
                                                    layout="mono")
                 frame.sample_rate = AUDIO_RATE
@@ -213,6 +217,7 @@ def assemble_lecture(clips: list[SceneClip], out: Path, manifest: dict) -> dict:
                   "height": fmt[2], "fps": float(fmt[3]), "codec": fmt[0]},
         "chapters": [{"start": t, "title": title} for t, title in chapters],
         "loudness": {"target": LOUDNESS_TARGET, "ceiling_dbtp": CEILING,
+                     "decoded_peak_limit_dbtp": PEAK_LIMIT,
                      "meter": "ITU-R BS.1770-4 (pyloudnorm), true peak 4x oversampled"},
         "scenes": [{"name": c.name, "title": c.title, "file": f"scenes/{c.video.name}",
                     "start": c.start, "duration": c.duration, "loudness": c.loudness}

@@ -4,7 +4,8 @@
 Used twice: each narration block is brought to the target when it is synthesised, so blocks
 sound alike within a scene and a scene file plays at a sensible level on its own; then the
 assembly measures each scene's whole track and corrects it onto the target again, since that
-is the audio viewers hear and the level that has to match from scene to scene.
+is the audio viewers hear and the level that has to match from scene to scene (and checks
+the true peak once more after the AAC encoder: lecture/loudness.py).
 
 A gain that would push the true peak over the ceiling is met by a look-ahead limiter (a
 smooth gain dip a few milliseconds around each peak) rather than clipping; a few passes of
@@ -22,8 +23,8 @@ __all__ = ["CEILING", "TARGET", "TOLERANCE", "Loudness", "measure", "normalise"]
 
 TARGET = -16.0  # LUFS, integrated
 TOLERANCE = 1.0  # LU either side
-# dBTP aimed at, 1 dB below the -1 dBTP limit: AAC at 128 kbit/s raised true peaks by up to
-# 0.5 dB here (scenes limited to -1.5 dBTP decoded at -1.27 to -1.00 dBTP)
+# dBTP aimed at, 1 dB below the -1 dBTP limit: AAC at 128 kbit/s usually raised true peaks by
+# 0.3-0.5 dB here, once by 2 dB; lecture/loudness.py checks the decoded peaks at assembly
 CEILING = -2.0
 LOOKAHEAD = 0.005  # s: the limiter's gain ramps over this much before and after a peak
 OVERSAMPLE = 4

@@ -285,3 +285,19 @@ def test_true_peak_sees_between_the_samples():
     # 3 dB above the sample peak (the filter's ripple and the abrupt ends add a little)
     assert loudness.true_peak(x) == pytest.approx(0.0, abs=0.2)
     assert loudness.measure(x, rate).true_peak == loudness.true_peak(x)
+
+
+def test_true_peaks_are_fitted_to_what_the_encoder_gives_back():
+    from lecture.loudness import MARGIN, PEAK_LIMIT, fit_true_peaks_to_aac, roundtrip_aac
+
+    rate = 48000
+    tracks = [loudness.normalise(_speech_like(6, rate, 1.0, seed), rate) for seed in (1, 2)]
+    fitted, peaks = fit_true_peaks_to_aac(tracks, rate)
+    decoded = roundtrip_aac(fitted, rate)
+    assert len(decoded) == sum(len(x) for x in tracks)
+    for (a, b), peak in zip([(0, len(tracks[0])), (len(tracks[0]), len(decoded))], peaks,
+                            strict=True):
+        assert loudness.true_peak(decoded[a:b]) == pytest.approx(peak, abs=1e-6)
+        assert peak <= PEAK_LIMIT - MARGIN
+    for x in fitted:
+        assert abs(loudness.integrated_loudness(x, rate) - loudness.TARGET) <= 0.3
