@@ -19,7 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CEILING", "TARGET", "TOLERANCE", "Loudness", "measure", "normalise"]
+__all__ = [
+    "CEILING", "TARGET", "TOLERANCE", "Loudness", "limit", "measure", "normalise",
+    "sample_true_peaks", "true_peak",
+]
 
 TARGET = -16.0  # LUFS, integrated
 TOLERANCE = 1.0  # LU either side
@@ -39,7 +42,7 @@ class Loudness:
         return {"lufs": round(self.lufs, 2), "true_peak_dbtp": round(self.true_peak, 2)}
 
 
-def _oversampled_peaks(x: np.ndarray) -> np.ndarray:
+def sample_true_peaks(x: np.ndarray) -> np.ndarray:
     """Each sample's true peak: the largest |value| of the 4x oversampled signal around it."""
     from scipy.signal import resample_poly
 
@@ -53,7 +56,7 @@ def _oversampled_peaks(x: np.ndarray) -> np.ndarray:
 def true_peak(x: np.ndarray) -> float:
     if not len(x):
         return -math.inf
-    peak = float(_oversampled_peaks(x).max())
+    peak = float(sample_true_peaks(x).max())
     return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
@@ -77,7 +80,7 @@ def limit(x: np.ndarray, rate: int, ceiling_db: float = CEILING) -> np.ndarray |
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
     ceiling = 10 ** (ceiling_db / 20)
-    peaks = _oversampled_peaks(x)
+    peaks = sample_true_peaks(x)
     if peaks.max() <= ceiling:
         return None
     gain = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
