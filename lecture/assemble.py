@@ -4,7 +4,9 @@ The video is joined without re-encoding (packets copied, timestamps shifted). Th
 is rebuilt from each scene's lossless narration track, padded or trimmed to the exact
 length of that scene's video, and encoded once: the joined track lasts exactly as long as
 the video and stays in sync at every scene boundary, where copying each scene's AAC stream
-would drift by its encoder padding.
+would drift by its encoder padding. Each scene's track is brought to one loudness target
+(-16 LUFS integrated, true peak at most -1 dBTP once decoded; scenes/loudness.py,
+lecture/loudness.py) before it is encoded, and its measured loudness goes into the manifest.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ import av
 import numpy as np
 import srt
 
+from lecture.loudness import AAC_BIT_RATE, PEAK_LIMIT, fit_true_peaks_to_aac
 from lecture.safety import clear_name, open_new
+from scenes.loudness import CEILING, TARGET, measure, normalise
 
 __all__ = [
     "AssemblyError", "SceneClip", "assemble_lecture", "chapters_from", "format_time",
@@ -28,6 +32,7 @@ __all__ = [
 ]
 
 AUDIO_RATE = 48000
+LOUDNESS_TARGET = TARGET  # LUFS, every scene's narration
 MIN_CHAPTER = 10.0  # YouTube ignores chapter lists with a chapter shorter than this
 
 
@@ -42,6 +47,7 @@ class SceneClip:
     video: Path
     duration: float = 0.0
     start: float = 0.0
+    loudness: dict | None = None  # as measured in the assembled lecture, before encoding
 
     @property
     def srt(self) -> Path:
@@ -104,14 +110,19 @@ def _join(clips: list[SceneClip], target: Path) -> None:
     tmp = target.with_name(f".{target.name}.partial")
     clear_name(tmp)  # a link planted at the temporary name is removed, not written through
     try:
+        tracks = [normalise(_scene_audio(clip, resampler), AUDIO_RATE) for clip in clips]
+        tracks, peaks = fit_true_peaks_to_aac(tracks, AUDIO_RATE)
+        for clip, audio, peak in zip(clips, tracks, peaks, strict=True):
+            clip.loudness = {**measure(audio, AUDIO_RATE).as_dict(),
+                             "true_peak_dbtp_decoded": round(peak, 2)}
         with av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as out:
             with av.open(str(clips[0].video)) as first:
                 v_out = out.add_stream_from_template(first.streams.video[0])
             a_out = out.add_stream("aac", rate=AUDIO_RATE, layout="mono")
-            a_out.bit_rate = 128_000
+            a_out.bit_rate = AAC_BIT_RATE
             offset = Fraction(0)  # seconds
             audio_pts = 0
-            for clip in clips:
+            for clip, audio in zip(clips, tracks, strict=True):
                 with av.open(str(clip.video)) as src:
                     v_in = src.streams.video[0]
                     shift = int(offset / v_in.time_base)
@@ -124,7 +135,6 @@ def _join(clips: list[SceneClip], target: Path) -> None:
                         out.mux(packet)
                     frames = v_in.frames
                     length = Fraction(frames) / v_in.base_rate
-                audio = _scene_audio(clip, resampler)
                 frame = av.AudioFrame.from_ndarray(audio.reshape(1, -1), format="flt",
                                                    layout="mono")
                 frame.sample_rate = AUDIO_RATE
@@ -209,8 +219,12 @@ def assemble_lecture(clips: list[SceneClip], out: Path, manifest: dict) -> dict:
         "video": {"file": "lecture.mp4", "duration": total, "width": fmt[1],
                   "height": fmt[2], "fps": float(fmt[3]), "codec": fmt[0]},
         "chapters": [{"start": t, "title": title} for t, title in chapters],
+        "loudness": {"target": LOUDNESS_TARGET, "ceiling_dbtp": CEILING,
+                     "decoded_peak_limit_dbtp": PEAK_LIMIT,
+                     "meter": "ITU-R BS.1770-4 (pyloudnorm), true peak 4x oversampled"},
         "scenes": [{"name": c.name, "title": c.title, "file": f"scenes/{c.video.name}",
-                    "start": c.start, "duration": c.duration} for c in clips],
+                    "start": c.start, "duration": c.duration, "loudness": c.loudness}
+                   for c in clips],
     }
     _write_text(out / "manifest.json", json.dumps(manifest, indent=1) + "\n")
     return manifest

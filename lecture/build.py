@@ -11,7 +11,7 @@ from rich.console import Console
 
 from bundle import Bundle, load_bundle
 from bundle.reader import read_regular_file
-from lecture.assemble import SceneClip, assemble_lecture
+from lecture.assemble import LOUDNESS_TARGET, SceneClip, assemble_lecture
 from lecture.provenance import git_commit
 from lecture.render import (
     RenderError,
@@ -24,18 +24,24 @@ from lecture.render import (
     select_acts,
     thumbnail_key,
 )
+from lecture.voice import VoiceChoice, resolve_voice
 
 __all__ = ["build", "render"]
 
 
 def render(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
-           only: list[str] | None = None, console: Console) -> tuple[list[SceneResult], Bundle]:
-    """Render what changed; return the plan and the validated bundle it was made from."""
+           only: list[str] | None = None, console: Console
+           ) -> tuple[list[SceneResult], Bundle, VoiceChoice]:
+    """Render what changed; return the plan, the validated bundle it was made from, and the
+    voice it was narrated with."""
     acts = select_acts(only)
     bundle = load_bundle(data, keys=())  # every array checked, none held: scenes load theirs
     out = ensure_writable(out)
-    plan = plan_scenes(acts, bundle, out, quality, voice)
-    render_scenes(plan, data=data, out=out, quality=quality, voice=voice, jobs=jobs,
+    choice = resolve_voice(voice)
+    if choice.warning:
+        console.print(f"lecture: warning: {choice.warning}", markup=False)
+    plan = plan_scenes(acts, bundle, out, quality, choice.signature)
+    render_scenes(plan, data=data, out=out, quality=quality, voice=choice.name, jobs=jobs,
                   console=console)
     failed = [r for r in plan if r.status == "failed"]
     if failed:
@@ -43,21 +49,22 @@ def render(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
         others = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
         raise RenderError(f"scene {first.act.name!r} failed: {first.error}{others}; the "
                           "other scenes are kept, and a re-run renders only what failed")
-    return plan, bundle
+    return plan, bundle, choice
 
 
 def build(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
           console: Console, only: list[str] | None = None) -> dict:
-    plan, bundle = render(data=data, out=out, quality=quality, voice=voice, jobs=jobs,
-                          only=only, console=console)
+    plan, bundle, choice = render(data=data, out=out, quality=quality, voice=voice,
+                                  jobs=jobs, only=only, console=console)
     keys = {r.act.name: r.key for r in plan}
     thumb = thumbnail_key()
     previous = _read_json(out / "manifest.json")
     if not (previous and previous.get("thumbnail_key") == thumb
             and (out / "thumbnail.png").exists()):
-        render_thumbnail(out, scene_env(data, voice))
+        render_thumbnail(out, scene_env(data, choice.name))
     if (previous and previous.get("scene_keys") == keys and previous.get("quality") == quality
-            and previous.get("thumbnail_key") == thumb and (out / "lecture.mp4").exists()):
+            and previous.get("thumbnail_key") == thumb and (out / "lecture.mp4").exists()
+            and previous.get("loudness", {}).get("target") == LOUDNESS_TARGET):
         console.print("lecture.mp4 is up to date", markup=False)
         return previous
     clips = [SceneClip(r.act.name, r.act.title, r.video) for r in plan]
@@ -70,7 +77,8 @@ def build(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
                      "manim-voiceover": version("manim-voiceover"), "av": version("av"),
                      "numpy": version("numpy")},
         "quality": quality,
-        "voice": voice,
+        "voice": choice.name,
+        "voice_detail": {"requested": choice.requested, **choice.detail},
         "scene_keys": keys,
         "thumbnail_key": thumb,
         "thumbnail": "thumbnail.png",

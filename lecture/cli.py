@@ -125,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
                        help="output directory (default: ./out)")
         p.add_argument("--voice", choices=list(VOICES), default=DEFAULT_VOICE,
-                       help="narration voice: flite (default), espeak, or none for a silent "
+                       help="narration voice: piper (default; a neural voice, offline, flite "
+                       "when it is not installed), flite, espeak, or none for a silent "
                        "track timed at 150 words a minute")
         p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="scenes rendered at once (default: all cores, %(default)s)")

@@ -523,8 +523,9 @@ def make_deck(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
     for record in sorted((out / "scenes").glob("*.json")):
         if not _has_frames(read_record(record.with_suffix(".mp4"))):
             record.unlink()
-    plan, bundle = render(data=data, out=out, quality=quality, voice=voice, jobs=jobs,
-                          console=console)
+    plan, bundle, choice = render(data=data, out=out, quality=quality, voice=voice,
+                                  jobs=jobs, console=console)
+    voice = choice.name  # the voice the scenes were narrated with (flite, if piper is missing)
     scenes = []
     for r in plan:
         record = read_record(r.video)

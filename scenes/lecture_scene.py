@@ -23,6 +23,7 @@ from pathlib import Path
 
 from manim import FadeOut, Mobject, config, logger
 from manim_voiceover import VoiceoverScene
+from manim_voiceover.helper import remove_bookmarks
 
 from bundle import DEFAULT_BUNDLE, Bundle, load_bundle
 
@@ -33,15 +34,17 @@ from .mobjects import get_chapter_card
 from .speech import speech_service, write_silence
 from .theme import PALETTE, TIMING
 from .voices import DEFAULT_VOICE
+from .word_timing import WordTimedSubtitles
 
 __all__ = ["Block", "LectureScene"]
 
 
 @dataclass(frozen=True)
 class Block:
-    """One narration block: its words, its section, its first animation and the one after
-    its last (``start_play``, ``end_play``: a block starts and ends on an animation
-    boundary), and when it was spoken, in scene seconds (``renderer.time``)."""
+    """One narration block: its words (as said: bookmarks removed), its section, its first
+    animation and the one after its last (``start_play``, ``end_play``: a block starts and
+    ends on an animation boundary), and when it was spoken, in scene seconds
+    (``renderer.time``)."""
 
     text: str
     start: float
@@ -51,7 +54,7 @@ class Block:
     end_play: int
 
 
-class LectureScene(VoiceoverScene):
+class LectureScene(WordTimedSubtitles, VoiceoverScene):
     """The base of every act. ``self.data`` holds only what the act's record ``reads``, so
     the renderer knows exactly which arrays each picture depends on; ``self.findings``
     judges them (what the narration may say)."""
@@ -88,8 +91,8 @@ class LectureScene(VoiceoverScene):
         with self.voiceover(text=text) as tracker:
             yield tracker
         section = len(self.renderer.file_writer.sections) - 1
-        self.blocks.append(Block(text, start, self.renderer.time, section, first,
-                                 self.renderer.num_plays))
+        self.blocks.append(Block(remove_bookmarks(text), start, self.renderer.time, section,
+                                 first, self.renderer.num_plays))
 
     def write_blocks(self) -> None:
         """``<Scene>.blocks.json`` beside the video: the sections, the narration blocks and

@@ -1,11 +1,16 @@
 """Offline speech services for manim-voiceover: the voices ``lecture render --voice`` offers.
 
-- ``flite`` (default): Debian's flite with its ``slt`` voice, offline;
+- ``piper`` (default): a neural voice, offline, timed word by word (scenes/piper_voice.py);
+  flite when it is not installed;
+- ``flite``: Debian's flite with its ``slt`` voice, offline;
 - ``espeak``: espeak-ng, also offline; used too when flite is missing;
 - ``none``: silence, each block as long as its text takes at about 150 words a minute.
 
 Each service writes a .wav per narration block, cached by text and settings in the
-voiceover cache of the media directory.
+voiceover cache of the media directory. Every voice reads the text through the lecture's
+lexicon (scenes/lexicon.py) and reports a time for each word (scenes/word_timing.py), so
+narration can mark a word with ``<bookmark mark='x'/>`` and an animation can wait for it
+with ``self.wait_until_bookmark('x')``.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ logging.getLogger("sox").setLevel(logging.ERROR)  # sox only serves global_speed
 from manim_voiceover.helper import remove_bookmarks  # noqa: E402
 from manim_voiceover.services.base import SpeechService  # noqa: E402
 
+from .lexicon import to_spoken  # noqa: E402
 from .voices import VOICES, WORDS_PER_MINUTE  # noqa: E402
+from .word_timing import even_word_boundaries  # noqa: E402
 
 __all__ = ["OfflineSpeech", "SilentSpeech", "speech_service", "write_silence"]
 
@@ -41,16 +48,20 @@ class _WavSpeech(SpeechService):
 
     def generate_from_text(self, text, cache_dir=None, path=None, **kwargs):
         cache_dir = Path(cache_dir or self.cache_dir)
-        spoken = remove_bookmarks(text)
-        input_data = {"input_text": spoken, "service": self.service_name,
-                      "config": self._settings()}
+        written = remove_bookmarks(text)
+        spoken = to_spoken(written).text
+        input_data = {"input_text": written, "spoken_text": spoken,
+                      "service": self.service_name, "config": self._settings()}
         cached = self.get_cached_result(input_data, cache_dir)
         if cached is not None and (cache_dir / cached["original_audio"]).exists():
-            return cached
+            return {**cached, "input_text": text}  # this block's own bookmarks
         # manim-voiceover reads any other extension as MP3
         audio = str(path or self.get_audio_basename(input_data) + ".wav")
         self._write_wav(spoken, cache_dir / audio)
-        return {"input_text": text, "input_data": input_data, "original_audio": audio}
+        with wave.open(str(cache_dir / audio)) as w:
+            duration = w.getnframes() / w.getframerate()
+        return {"input_text": text, "input_data": input_data, "original_audio": audio,
+                "word_boundaries": even_word_boundaries(written, duration)}
 
 
 class OfflineSpeech(_WavSpeech):
@@ -97,6 +108,10 @@ def write_silence(path: Path, seconds: float) -> Path:
 
 
 def speech_service(voice: str) -> SpeechService:
+    if voice == "piper":
+        from .piper_voice import piper_or_none
+
+        return piper_or_none() or OfflineSpeech(engine="flite")
     if voice == "none":
         return SilentSpeech()
     if voice in ("flite", "espeak"):

@@ -16,7 +16,7 @@ def quick_bundle(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def lecture(tmp_path_factory):
-    """Build the whole lecture at low quality with the real voice; layout checks strict.
+    """Build the whole lecture at low quality with the default voice; layout checks strict.
     One build for the session: tests/test_render.py and tests/test_slides.py share it."""
     import os
 

@@ -21,7 +21,7 @@ RULES = {
     "scenes.lecture_scene": ("torch", "models"),
     "scenes.dry_run": ("torch", "models"),
     "scenes.acts.act09_highway": ("torch", "models"),
-    "lecture.cli": ("torch", "manim"),  # `lecture --help` stays fast
+    "lecture.cli": ("torch", "manim", "scipy", "onnxruntime"),  # `lecture --help` stays fast
 }
 
 

@@ -128,9 +128,12 @@ class WhyItIsAProblem(LectureScene):
         zero_words = (f" At {zeros} steps it underflowed to exactly zero, drawn as a hollow "
                       f"stub." if zeros else "")
         with self.narrate(f"Each bar is the real gradient size, on a log scale: "
-                          f"{number_to_words(final[-1])} at the last word, "
-                          f"{number_to_words(final[0])} at the first.{zero_words}"):
+                          f"<bookmark mark='last'/>{number_to_words(final[-1])} at the last "
+                          f"word, <bookmark mark='first'/>{number_to_words(final[0])} at the "
+                          f"first.{zero_words}"):
+            self.wait_until_bookmark("last")
             self.play(FadeIn(last_value))
+            self.wait_until_bookmark("first")  # the first word's gradient, as it is named
             self.play(FadeIn(first_value), Indicate(bars[0], color=PALETTE.accent,
                                                      scale_factor=1.5))
         with self.narrate({

@@ -186,7 +186,9 @@ class TheLstm(LectureScene):
             self.play(LaggedStart(*(GrowFromEdge(b, DOWN) for b in bars), lag_ratio=0.05),
                       FadeIn(gate_label))
         with self.narrate(self.read_the_forget_gate(words, story)):
+            self.wait_until_bookmark("dish")
             self.play(Indicate(ticks[dish], color=CLASS_COLORS[0]))
+            self.wait_until_bookmark("name")  # the dip, framed as the second name is said
             self.play(Create(window))
         if name and inputs[at.window].max() >= inputs[:name].max():
             with self.narrate(f"The input gate opens widest there, "
@@ -198,8 +200,8 @@ class TheLstm(LectureScene):
 
     def read_the_forget_gate(self, words: list[str], story: CuisineStory) -> str:
         at = story.at
-        lead = (f"Carrying {FIRST_DISH}, the gate" if story.carries else
-                f"Before {SECOND_NAME}, the gate")
+        lead = (f"Carrying <bookmark mark='dish'/>{FIRST_DISH}, the gate" if story.carries else
+                f"<bookmark mark='dish'/>Before {SECOND_NAME}, the gate")
         level = "stays near" if story.steady else "averages"
         low = number_to_words(story.forget[at.dip])
         if story.change == "drops":
@@ -209,7 +211,7 @@ class TheLstm(LectureScene):
             change = f"it barely moves, {low}"
         else:
             change = f"it stays higher, never below {low}"
-        return (f"{lead} {level} {number_to_words(story.held)}. At "
+        return (f"{lead} {level} {number_to_words(story.held)}. At <bookmark mark='name'/>"
                 f"{', '.join(words[at.name:at.dip + 1])}, {change}.")
 
     def show_the_answer(self, top: Axes, ticks: VGroup, words: list[str],

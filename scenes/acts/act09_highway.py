@@ -81,13 +81,17 @@ class GradientHighway(LectureScene):
                           "something new."):
             self.play(FadeIn(cell))
             self.play(Indicate(line, color=PALETTE.accent, scale_factor=1.02), Write(update))
-        with self.narrate("So the gradient from one cell state to the one before is simply "
-                          "the forget gate, plus some indirect paths through the gates."):
+        with self.narrate("So the gradient from one <bookmark mark='cell'/>cell state to the "
+                          "one before is simply the <bookmark mark='forget'/>forget gate, plus "
+                          "some indirect paths through the gates."):
             self.play(Write(slope))
-            self.play(GrowArrow(flow), Indicate(cell.parts["times_f"],
-                                                color=PALETTE.forget_gate))
+            self.wait_until_bookmark("cell")  # the highway arrow, as "cell state" is said
+            self.play(GrowArrow(flow))
+            self.wait_until_bookmark("forget")
+            self.play(Indicate(cell.parts["times_f"], color=PALETTE.forget_gate))
         with self.narrate(self.judge_the_forget_gate(forget)):
             self.play(FadeIn(value))
+            self.wait_until_bookmark("highway")
             self.play(ShowPassingFlash(flow.copy().set_stroke(PALETTE.accent, 9),
                                        time_width=0.5), run_time=TIMING.slow)
         self.wait(TIMING.pause)
@@ -176,15 +180,20 @@ class GradientHighway(LectureScene):
         fit_width(labels, config.frame_width / 2 - LAYOUT.margin - axes.get_right()[0] - 0.2)
         for label, group in zip(labels, group_by_end(curves), strict=True):
             label.next_to(axes.c2p(last, curves[group[0]][-1]), RIGHT, buff=0.2)
-        said = "; ".join(f"the {MODEL_NAMES[m]} ends at {percent_to_words(curves[m][-1])} percent"
-                         for m in ("lstm", "gru", "irnn", "rnn_tanh"))
+        order = ("lstm", "gru", "irnn", "rnn_tanh")
+        said = "; ".join(f"the <bookmark mark='{m}'/>{MODEL_NAMES[m]} ends at "
+                         f"{percent_to_words(curves[m][-1])} percent" for m in order)
         gated = all(self.findings.solved(m).holds for m in ("lstm", "gru"))
         lead = "And so they learn." if gated else "Who learns?"
         with self.narrate(f"{lead} Held-out accuracy during training: {said}. "
-                          f"Chance is {percent_to_words(chance)} percent, the dashed line."):
+                          f"<bookmark mark='chance'/>Chance is {percent_to_words(chance)} "
+                          f"percent, the dashed line."):
             self.play(FadeIn(heading), Create(axes), FadeIn(ticks))
+            for m in order:  # each model's line drawn as the narrator names it
+                self.wait_until_bookmark(m)
+                self.play(Create(lines[m]), run_time=TIMING.normal)
+            self.wait_until_bookmark("chance")
             self.play(Create(dashed), FadeIn(chance_label))
-            self.play(*(Create(line) for line in lines.values()), run_time=TIMING.slow * 1.5)
             self.play(FadeIn(labels))
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(heading, axes, ticks, dashed, chance_label, labels,
@@ -231,18 +240,19 @@ class GradientHighway(LectureScene):
         level = number_to_words(forget)
         if near and highway:
             return (f"In our trained LSTM the forget gate averages {level}. Close to one, so "
-                    "the gradient passes almost unchanged, step after step: a highway back "
-                    "through time.")
+                    "the gradient passes almost unchanged, step after step: a "
+                    "<bookmark mark='highway'/>highway back through time.")
         if near:
             return (f"In our trained LSTM the forget gate averages {level}. Close to one; but "
-                    "over a long sentence even small losses multiply, as the next chart "
-                    "shows.")
+                    "over a long sentence even small losses <bookmark mark='highway'/>multiply, "
+                    "as the next chart shows.")
         if highway:
             return (f"In our trained LSTM the forget gate averages only {level}, well below "
-                    "one; still, as the next chart shows, its cell state carries the gradient "
-                    "back.")
+                    "one; still, as the next chart shows, its cell state "
+                    "<bookmark mark='highway'/>carries the gradient back.")
         return (f"In this run's LSTM the forget gate averages only {level}, far from one: "
-                "each step back shrinks the cell state's gradient, and the highway leaks.")
+                "each step back shrinks the cell state's gradient, and the "
+                "<bookmark mark='highway'/>highway leaks.")
 
     def compare_the_curves(self, rnn: float, lstm) -> str:
         """The tanh RNN's gradient at the first word, and the LSTM cell state's."""
