@@ -38,7 +38,7 @@ from bundle.reader import read_regular_file
 from lecture.assemble import video_duration
 from lecture.blocks import read_blocks
 from lecture.interrupts import ChildGroups
-from lecture.safety import open_new, subdir
+from lecture.safety import clear_name, open_new, subdir
 from scenes.acts import ACTS, THUMBNAIL, Act
 
 __all__ = ["QUALITIES", "RenderError", "SceneResult", "plan_scenes", "render_scenes"]
@@ -72,6 +72,11 @@ QUALITIES = {
 # preset cut the CPU time of the same renders by 16 % here (bench/bench_render.py), at a
 # somewhat larger file that YouTube re-encodes anyway. Part of every scene's cache key.
 ENCODER_OPTIONS = ("preset=veryfast",)
+# Manim's own animation cache is off: a cached animation advances the scene's clock by its
+# run time, not by the frames its file holds, so after a partly cached re-render the
+# narration (placed on that clock) drifted from the picture by up to 0.6 s. A scene is
+# rendered only when one of its inputs changed, and then whole. Part of every cache key.
+SCENE_FLAGS = ("--save_sections", "--disable_caching")
 
 
 class RenderError(Exception):
@@ -103,7 +108,7 @@ def scene_key(act: Act, bundle: Bundle, quality: str, voice: str, shared: str) -
     h = hashlib.sha256()
     for part in (act.module, act.scene, (ACTS_DIR / f"{act.module}.py").read_text(), shared,
                  bundle.reads_digest(act.reads), quality, voice, version("manim"),
-                 version("manim-voiceover"), ENCODER_OPTIONS):
+                 version("manim-voiceover"), ENCODER_OPTIONS, SCENE_FLAGS):
         h.update(str(part).encode() + b"\0")
     return h.hexdigest()[:20]
 
@@ -130,8 +135,58 @@ def plan_scenes(acts: list[Act], bundle: Bundle, out: Path, quality: str,
         record = read_record(result.video)
         if record and record.get("key") == result.key and _is_regular(result.video):
             result.status = "up to date"
+        elif restore_scene(result, out):
+            result.status = "restored"
         plan.append(result)
     return plan
+
+
+# Every scene rendered into an output directory is kept (copied) in
+# OUT/.cache/scenes/<act>/<key>/, so that two variants of the lecture (other bundles, voices,
+# qualities) built into one output share every scene whose inputs are equal: going back to
+# one re-renders nothing. The most recent versions of each act are kept.
+SCENE_FILES = (".mp4", ".srt", ".wav", ".json")  # the record, last: it marks a scene complete
+DONE = ("up to date", "restored")  # statuses that need no render
+KEEP_VERSIONS = 4
+
+
+def _stored(result: SceneResult, out: Path) -> Path:
+    return out / ".cache" / "scenes" / result.act.name / result.key
+
+
+def store_scene(result: SceneResult, out: Path) -> None:
+    """Keep the scene just rendered in the output's scene cache; drop the oldest versions."""
+    store = _stored(result, out)
+    if store.is_dir():
+        shutil.rmtree(store)
+    act_dir = subdir(subdir(subdir(out, ".cache"), "scenes"), result.act.name)
+    tmp = subdir(act_dir, f".{result.key}.partial")
+    for suffix in SCENE_FILES:
+        src = result.video.with_suffix(suffix)
+        if _is_regular(src):
+            _publish(src, tmp / f"scene{suffix}")
+    os.replace(tmp, store)
+    versions = sorted((d for d in act_dir.iterdir() if d.is_dir() and not d.is_symlink()
+                       and not d.name.startswith(".")), key=lambda d: d.stat().st_mtime)
+    for old in versions[:-KEEP_VERSIONS]:
+        shutil.rmtree(old)
+
+
+def restore_scene(result: SceneResult, out: Path) -> bool:
+    """Bring back a scene rendered before with the same inputs, if the cache holds it."""
+    store = _stored(result, out)
+    record = read_record(store / "scene.mp4")
+    if not (record and record.get("key") == result.key and _is_regular(store / "scene.mp4")):
+        return False
+    subdir(out, "scenes")
+    for suffix in SCENE_FILES:
+        src, dst = store / f"scene{suffix}", result.video.with_suffix(suffix)
+        if _is_regular(src):
+            _publish(src, dst)
+        elif suffix != ".json":
+            clear_name(dst)
+    os.utime(store)  # recently used: kept longest
+    return True
 
 
 def read_record(video: Path) -> dict | None:
@@ -162,7 +217,7 @@ def manim_command(act: Act, quality: Quality, media: Path, still: bool = False) 
     if still:
         cmd += ["-s", "-r", "1280,720"]
     else:
-        cmd += [f"-q{quality.flag}", "--save_sections"]
+        cmd += [f"-q{quality.flag}", *SCENE_FLAGS]
         for option in ENCODER_OPTIONS:
             cmd += ["--encoder-option", option]
     return [*cmd, str(ACTS_DIR / f"{act.module}.py"), act.scene]
@@ -221,6 +276,7 @@ def render_one(result: SceneResult, quality: Quality, media_root: Path, env: dic
     with open_new(tmp, "w") as f:
         f.write(json.dumps(record, indent=1))
     os.replace(tmp, result.video.with_suffix(".json"))
+    store_scene(result, result.video.parents[1])
     result.status = "rendered"
 
 
@@ -269,7 +325,10 @@ def render_scenes(plan: list[SceneResult], *, data: Path, out: Path, quality: st
     media_root = media_root or subdir(out, ".media")
     env = scene_env(data, voice)
     children = ChildGroups()  # the manim processes, stopped together on an interrupt
-    todo = [r for r in plan if r.status != "up to date"]
+    todo = [r for r in plan if r.status not in DONE]
+    # the narration voice's threads: the cores shared out between the scenes rendered at once
+    env["LECTURE_VOICE_THREADS"] = str(max(1, (os.cpu_count() or 1)
+                                          // max(1, min(jobs, len(todo)))))
     columns = (SpinnerColumn(),
                TextColumn("{task.description}", markup=False,
                           table_column=Column(min_width=15, no_wrap=True)),
@@ -280,7 +339,7 @@ def render_scenes(plan: list[SceneResult], *, data: Path, out: Path, quality: st
         rows = {id(r): progress.add_task(r.act.name, total=1, start=False,
                                          state=r.status) for r in plan}
         for r in plan:
-            if r.status == "up to date":
+            if r.status in DONE:
                 progress.update(rows[id(r)], completed=1)
         lock = threading.Lock()
 

@@ -18,6 +18,8 @@ from lecture.assemble import SceneClip, chapters_from, format_time
 from lecture.cli import main
 from lecture.render import plan_scenes
 from scenes.acts import ACTS
+from scenes.loudness import TARGET, TOLERANCE, integrated_loudness, true_peak
+from scenes.piper_engine import MODEL_SHA256
 
 QUICK = Path(__file__).parent / "data" / "quick"
 
@@ -79,6 +81,34 @@ def test_changing_one_array_rerenders_only_the_scenes_that_read_it(tmp_path):
     assert all(other[n] != before[n] for n in before)  # quality is an input too
 
 
+def test_variants_share_their_scenes_through_the_cache(tmp_path):
+    """A scene rendered for one variant is kept; building that variant again restores it
+    instead of rendering it (the scene cache, OUT/.cache/scenes)."""
+    from lecture.render import KEEP_VERSIONS, SceneResult, restore_scene, store_scene
+
+    video = tmp_path / "scenes" / "01_hook.mp4"
+    video.parent.mkdir()
+
+    def rendered(key: str) -> SceneResult:
+        video.write_bytes(key.encode() * 3)
+        video.with_suffix(".wav").write_bytes(b"wav of " + key.encode())
+        video.with_suffix(".json").write_text(json.dumps({"key": key}))
+        result = SceneResult(ACTS[0], 1, key, video)
+        store_scene(result, tmp_path)
+        return result
+
+    rendered("a"), rendered("b")  # variant b's render replaced variant a's files
+    assert video.read_bytes() == b"bbb"
+    assert restore_scene(SceneResult(ACTS[0], 1, "a", video), tmp_path)
+    assert video.read_bytes() == b"aaa" and video.with_suffix(".wav").read_bytes() == b"wav of a"
+    assert json.loads(video.with_suffix(".json").read_text()) == {"key": "a"}
+    assert not restore_scene(SceneResult(ACTS[0], 1, "never rendered", video), tmp_path)
+    for key in "cdefg":
+        rendered(key)
+    kept = sorted(p.name for p in (tmp_path / ".cache" / "scenes" / "hook").iterdir())
+    assert len(kept) == KEEP_VERSIONS and kept[-1] == "g"
+
+
 def test_chapters_follow_youtube_rules():
     clips = [SceneClip(n, n.title(), Path(n)) for n in ("a", "b", "c", "d")]
     for clip, start in zip(clips, (0.0, 30.5, 35.0, 80.0), strict=True):
@@ -138,6 +168,21 @@ def test_audio_speaks_where_the_subtitles_say(lecture):
 
 
 @pytest.mark.slow
+def test_every_scene_is_at_the_loudness_target(lecture):
+    """Decoded from the lecture as viewers get it: each scene's integrated loudness within
+    -16 +- 1 LUFS, true peak at most -1 dBTP, and no clipped sample."""
+    samples, rate = _audio(lecture / "lecture.mp4")
+    manifest = json.loads((lecture / "manifest.json").read_text())
+    assert np.abs(samples).max() < 0.999, "clipped samples"
+    for scene in manifest["scenes"]:
+        a, b = round(scene["start"] * rate), round((scene["start"] + scene["duration"]) * rate)
+        lufs, peak = integrated_loudness(samples[a:b], rate), true_peak(samples[a:b])
+        assert abs(lufs - TARGET) <= TOLERANCE, (scene["name"], lufs)
+        assert peak <= -1.0, (scene["name"], peak)
+        assert abs(scene["loudness"]["lufs"] - lufs) <= 0.5, (scene["name"], lufs)
+
+
+@pytest.mark.slow
 def test_every_scene_video_carries_its_audio(lecture):
     for scene in sorted((lecture / "scenes").glob("*.mp4")):
         with av.open(str(scene)) as c:
@@ -188,7 +233,8 @@ def test_thumbnail_and_manifest(lecture):
         assert image.size == (1280, 720)
         assert np.asarray(image.convert("L")).max() > 128
     manifest = json.loads((lecture / "manifest.json").read_text())
-    assert manifest["quality"] == "low" and manifest["voice"] == "flite"
+    assert manifest["quality"] == "low" and manifest["voice"] == "piper"
+    assert manifest["voice_detail"]["model_sha256"] == MODEL_SHA256
     assert manifest["versions"]["manim"] == "0.22.0"
     starts = [s["start"] for s in manifest["scenes"]]
     assert starts == sorted(starts) and starts[0] == 0
