@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import platform
-from importlib.metadata import version
 from pathlib import Path
 
 from rich.console import Console
@@ -12,7 +10,7 @@ from rich.console import Console
 from bundle import Bundle, load_bundle
 from bundle.reader import read_regular_file
 from lecture.assemble import LOUDNESS_TARGET, SceneClip, assemble_lecture
-from lecture.provenance import git_commit
+from lecture.provenance import made_from
 from lecture.render import (
     RenderError,
     SceneResult,
@@ -70,12 +68,7 @@ def build(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
     clips = [SceneClip(r.act.name, r.act.title, r.video) for r in plan]
     console.print(f"assembling {len(clips)} scenes", markup=False)
     manifest = {
-        "bundle": {"path": str(Path(data).resolve()), "digest": bundle.digest(),
-                   "seed": bundle.config.get("seed"), "seq_len": bundle.config.get("seq_len")},
-        "git_commit": git_commit(),
-        "versions": {"python": platform.python_version(), "manim": version("manim"),
-                     "manim-voiceover": version("manim-voiceover"), "av": version("av"),
-                     "numpy": version("numpy")},
+        **made_from(bundle, data),
         "quality": quality,
         "voice": choice.name,
         "voice_detail": {"requested": choice.requested, **choice.detail},

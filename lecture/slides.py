@@ -24,7 +24,6 @@ import io
 import json
 import multiprocessing
 import os
-import platform
 import shutil
 import textwrap
 import time
@@ -40,7 +39,7 @@ import numpy as np
 
 from lecture.assemble import SceneClip, check_compatible, format_time
 from lecture.handout import PdfWriter, handout_page
-from lecture.provenance import git_commit
+from lecture.provenance import made_from
 
 __all__ = [
     "MIN_SLIDE", "REVEAL_VERSION", "DeckError", "SceneSource", "Slide", "build_deck",
@@ -490,12 +489,7 @@ def _manifest(base: dict, slides: list[Slide], scenes: list[SceneSource],
 
 def deck_manifest_base(bundle, data: Path, quality: str, voice: str, scenes, key: str) -> dict:
     return {
-        "bundle": {"path": str(Path(data).resolve()), "digest": bundle.digest(),
-                   "seed": bundle.config.get("seed"), "seq_len": bundle.config.get("seq_len")},
-        "git_commit": git_commit(),
-        "versions": {"python": platform.python_version(), "manim": version("manim"),
-                     "manim-voiceover": version("manim-voiceover"), "av": version("av"),
-                     "numpy": version("numpy")},
+        **made_from(bundle, data),
         "quality": quality,
         "voice": voice,
         "scene_keys": {s.name: s.key for s in scenes},

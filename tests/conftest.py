@@ -5,6 +5,16 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture
+def quick_copy(tmp_path):
+    """A copy of the small committed test bundle, to break."""
+    from pathlib import Path
+
+    from tests import hostile
+
+    return hostile.copy_bundle(Path(__file__).parent / "data" / "quick", tmp_path / "b")
+
+
 @pytest.fixture(scope="session")
 def quick_bundle(tmp_path_factory):
     from lecture.generate import generate_bundle

@@ -151,3 +151,10 @@ def huge_integer(root: Path, digits: int = 5000) -> None:
     edit_manifest(root, lambda m: m.update(created_utc="@"))
     text = (root / "manifest.json").read_text().replace('"@"', "1" * digits)
     (root / "manifest.json").write_text(text)
+
+
+def only_error_line(capsys) -> str:
+    """The one line on stderr, which must be the whole of it."""
+    err = capsys.readouterr().err
+    assert err.startswith("lecture: error: ") and err.count("\n") == 1, err
+    return err.strip()

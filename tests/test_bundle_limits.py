@@ -28,16 +28,7 @@ QUICK = Path(__file__).parent / "data" / "quick"
 LIMIT_MB = 200
 
 
-def _error(capsys) -> str:
-    """The one line on stderr, which must be the whole of it."""
-    err = capsys.readouterr().err
-    assert err.startswith("lecture: error: ") and err.count("\n") == 1, err
-    return err.strip()
-
-
-@pytest.fixture
-def quick_copy(tmp_path) -> Path:
-    return hostile.copy_bundle(QUICK, tmp_path / "b")
+_error = hostile.only_error_line
 
 
 def _run_check(root: Path, timeout: float = 60) -> tuple[int, str, float]:

@@ -13,16 +13,7 @@ from tests import hostile
 QUICK = Path(__file__).parent / "data" / "quick"
 
 
-def _error(capsys) -> str:
-    """The one line on stderr, which must be the whole of it."""
-    err = capsys.readouterr().err
-    assert err.startswith("lecture: error: ") and err.count("\n") == 1, err
-    return err.strip()
-
-
-@pytest.fixture
-def quick_copy(tmp_path) -> Path:
-    return hostile.copy_bundle(QUICK, tmp_path / "b")
+_error = hostile.only_error_line
 
 
 def test_check_summarises_a_bundle_with_an_extra_key(quick_copy, capsys):
