@@ -25,6 +25,32 @@ def quick_bundle(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def story(tmp_path_factory):
+    """Every act, run without rendering, on the default bundle (``"default"``) and on each
+    bundle of the story matrix (tests/variants.py): ``{(bundle name, act name): (bundle,
+    transcript or the one-line error it raised)}``. One pool of processes for all of them;
+    an act whose inputs are equal in two bundles says the same, so it runs once."""
+    from bundle import DEFAULT_BUNDLE, load_bundle
+    from scenes.acts import ACTS
+    from tests.previews import preview_all
+    from tests.variants import MATRIX, make_bundles
+
+    paths = {"default": DEFAULT_BUNDLE,
+             **make_bundles(MATRIX, tmp_path_factory.mktemp("matrix"))}
+    bundles = {name: load_bundle(path) for name, path in paths.items()}
+    first_of = {}
+    for name, bundle in bundles.items():
+        for act in ACTS:
+            first_of.setdefault((act.name, bundle.reads_digest(act.reads)), (act.name,
+                                                                              paths[name]))
+    done = preview_all(list(dict.fromkeys(first_of.values())),
+                       tmp_path_factory.mktemp("media"))
+    return {(name, act.name): (bundle,
+                               done[first_of[act.name, bundle.reads_digest(act.reads)]])
+            for name, bundle in bundles.items() for act in ACTS}
+
+
+@pytest.fixture(scope="session")
 def lecture(tmp_path_factory):
     """Build the whole lecture at low quality with the default voice; layout checks strict.
     One build for the session: tests/test_render.py and tests/test_slides.py share it."""

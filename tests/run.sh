@@ -7,4 +7,4 @@ echo "== ruff"
 echo "== codespell"
 .venv/bin/codespell
 echo "== pytest"
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest --durations=12 "$@"

@@ -1,6 +1,7 @@
 """Every act in the fast tier: its ``construct()`` runs without rendering (every animation
-jumps to its end, see scenes/dry_run.py) with strict layout checks, on the small test
-bundle and on the default one; the default bundle's narration is the committed snapshot,
+jumps to its end, see scenes/dry_run.py) with strict layout checks, on a quick-mode bundle
+(the story matrix's "quick") and on the default one; the default bundle's narration is the
+committed snapshot,
 so any change of wording shows up in review. Regenerate the snapshot after a reviewed
 change with ``lecture script --json > tests/data/narration/default.json``."""
 
@@ -12,25 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from bundle import DEFAULT_BUNDLE
 from scenes.acts import ACTS, THUMBNAIL, act_named
-from tests.previews import preview_all
 
 DATA = Path(__file__).parent / "data"
-QUICK = DATA / "quick"
 SNAPSHOT = DATA / "narration" / "default.json"
 BY_NAME = {"ids": [a.name for a in ACTS]}
 
 
-@pytest.fixture(scope="module")
-def transcripts(tmp_path_factory):
-    jobs = [(act.name, data) for data in (QUICK, DEFAULT_BUNDLE) for act in ACTS]
-    return preview_all(jobs, tmp_path_factory.mktemp("media"))
-
-
 @pytest.mark.parametrize("act", ACTS, **BY_NAME)
-def test_every_act_runs_on_the_small_bundle(act, transcripts):
-    transcript = transcripts[act.name, QUICK]
+def test_every_act_runs_on_the_small_bundle(act, story):
+    _, transcript = story["quick", act.name]
     assert not isinstance(transcript, str), transcript  # e.g. a LayoutError, in one line
     assert len(transcript.blocks) >= 5, transcript.narration
     starts = [block.start for block in transcript.blocks]
@@ -41,16 +33,16 @@ def test_every_act_runs_on_the_small_bundle(act, transcripts):
 
 
 @pytest.mark.parametrize("act", ACTS, **BY_NAME)
-def test_default_narration_is_the_committed_snapshot(act, transcripts):
-    transcript = transcripts[act.name, DEFAULT_BUNDLE]
+def test_default_narration_is_the_committed_snapshot(act, story):
+    _, transcript = story["default", act.name]
     assert not isinstance(transcript, str), transcript
     assert transcript.narration == json.loads(SNAPSHOT.read_text())[act.name]
 
 
-def test_the_small_bundle_changes_what_is_said(transcripts):
+def test_the_small_bundle_changes_what_is_said(story):
     """The words follow the data: another bundle, other sentences."""
-    changed = [act.name for act in ACTS if transcripts[act.name, QUICK].narration
-               != transcripts[act.name, DEFAULT_BUNDLE].narration]
+    changed = [act.name for act in ACTS if story["quick", act.name][1].narration
+               != story["default", act.name][1].narration]
     assert {"hook", "rnn", "why_problem", "lstm", "highway", "summary"} <= set(changed)
     assert "vanish_explode" not in changed  # the scalar example is the same in both
 

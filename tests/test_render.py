@@ -277,6 +277,7 @@ def test_failed_scene_names_itself_and_keeps_the_others(lecture, capsys, monkeyp
 
     victim = lecture / "scenes" / "10_summary.json"
     victim.unlink()  # this scene must render again; the others are up to date
+    shutil.rmtree(lecture / ".cache" / "scenes" / "summary")  # and not come back from the cache
     records = {p: p.read_bytes() for p in (lecture / "scenes").glob("*.json")}
 
     def failing(act, quality, media, still=False):

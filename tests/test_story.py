@@ -13,36 +13,12 @@ import re
 
 import pytest
 
-from bundle import load_bundle
 from scenes.acts import ACTS
 from scenes.findings import GROWS, SOLVED, VANISHED
 from scenes.names import MODEL_NAMES
 from scenes.numbers import percent_to_words
 from tests.oracle import Oracle
-from tests.previews import preview_all
-from tests.variants import make_bundles, quick_variant
-
-MATRIX = {
-    # the small reference run: the LSTM and the IRNN solve recall, the GRU and tanh RNN do not
-    "quick": quick_variant(),
-    # gates at PyTorch's default initialisation: the LSTM's forget gate sits near 0.5
-    "gates_off": quick_variant(forget_bias=0.0),
-    # the shortest sentences the configuration accepts: the tanh RNN solves the task
-    "short": quick_variant(seq_len=10, cuisine_seq_len=8, sweep_seq_lens=(5, 10)),
-    # the longest: nothing learns in a quick run, the IRNN included
-    "long": quick_variant(seq_len=120, cuisine_seq_len=40, sweep_seq_lens=(10, 120)),
-    # four hidden units: a gradient underflows to exactly zero
-    "tiny": quick_variant(hidden_size=4),
-    # sixty-four: the tanh RNN solves T = 20 and its gradient grows on the way back
-    "large": quick_variant(hidden_size=64),
-    "no_clipping": quick_variant(clip_norm=None),
-    # other analytic examples: no weight of exactly one, a descent step that overshoots, a
-    # one-length sweep, only the first and last snapshots
-    "examples": quick_variant(scalar_weights=(0.8, 1.2), sweep_seq_lens=(20,),
-                              snapshot_fractions=(0.0, 1.0),
-                              feedforward={"x": 3.0, "w": 0.5, "b": 0.0, "y_true": 0.5,
-                                           "lr": 5.0}),
-}
+from tests.variants import MATRIX
 
 # What each configuration must make the lecture say, so the matrix keeps covering the
 # outcomes it was chosen for (the phrases come from the branches of the acts).
@@ -55,24 +31,6 @@ EXPECTED = {
     "examples": ("the loss goes up", "climbs."),
     "quick": ("It has forgotten the first word", "the GRU only"),
 }
-
-
-@pytest.fixture(scope="module")
-def matrix(tmp_path_factory):
-    paths = make_bundles(MATRIX, tmp_path_factory.mktemp("matrix"))
-    bundles = {name: load_bundle(path) for name, path in paths.items()}
-    # an act whose inputs are equal in two bundles says the same: run it once
-    jobs, first_of = [], {}
-    for name, bundle in bundles.items():
-        for act in ACTS:
-            key = (act.name, bundle.reads_digest(act.reads))
-            if key not in first_of:
-                first_of[key] = (act.name, paths[name])
-                jobs.append(first_of[key])
-    done = preview_all(jobs, tmp_path_factory.mktemp("media"))
-    return {(name, act.name): (bundles[name],
-                               done[first_of[act.name, bundles[name].reads_digest(act.reads)]])
-            for name in bundles for act in ACTS}
 
 
 # A judgement phrase (a regular expression), where it may appear, and what must hold.
@@ -184,8 +142,8 @@ CASES = [(config, act.name) for config in MATRIX for act in ACTS]
 
 
 @pytest.mark.parametrize("config,act", CASES, ids=[f"{c}-{a}" for c, a in CASES])
-def test_every_sentence_holds_for_its_data(config, act, matrix):
-    bundle, transcript = matrix[config, act]
+def test_every_sentence_holds_for_its_data(config, act, story):
+    bundle, transcript = story[config, act]
     assert not isinstance(transcript, str), transcript  # strict layout, no exception
     oracle = Oracle(bundle)
     lines = [*transcript.narration, *transcript.texts]
@@ -204,8 +162,8 @@ def test_every_sentence_holds_for_its_data(config, act, matrix):
 
 
 @pytest.mark.parametrize("config", EXPECTED)
-def test_the_matrix_covers_its_outcomes(config, matrix):
+def test_the_matrix_covers_its_outcomes(config, story):
     said = " ".join(" ".join([*transcript.narration, *transcript.texts])
-                    for (name, _), (_, transcript) in matrix.items() if name == config)
+                    for (name, _), (_, transcript) in story.items() if name == config)
     for phrase in EXPECTED[config]:
         assert phrase in said, f"{config} no longer says {phrase!r}"
