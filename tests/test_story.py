@@ -23,7 +23,8 @@ from tests.variants import MATRIX
 # What each configuration must make the lecture say, so the matrix keeps covering the
 # outcomes it was chosen for (the phrases come from the branches of the acts).
 EXPECTED = {
-    "gates_off": ("the gates alone did not solve it", "far from one", "it vanishes too"),
+    "gates_off": ("the gates alone did not solve it", "far from one", "it vanishes too",
+                  "the LSTM stays near chance"),
     "short": ("it remembered the first word", "at this length it learns"),
     "long": ("identity initialisation did not save it",),
     "tiny": ("exactly zero",),
@@ -119,6 +120,12 @@ RULES: list[Rule] = [
      and not o.near_chance("rnn_tanh")),
     ("summary", r"at this length it learns", lambda o, m: o.solved("rnn_tanh")),
     ("summary", r"additive highway", lambda o, m: o.highway()),
+    ("summary", r"against [\d.]+ percent for the LSTM|against [\d.]+% for the LSTM",
+     lambda o, m: o.solved("lstm") and not o.solved("rnn_tanh")),
+    ("summary", r"the LSTM reaches", lambda o, m: o.solved("lstm")),
+    ("summary", r"the LSTM (?:stays )?near chance", lambda o, m: o.near_chance("lstm")),
+    ("summary", r"the LSTM (?:gets )?only part way",
+     lambda o, m: not o.solved("lstm") and not o.near_chance("lstm")),
 ]
 
 # Numbers said with what they name: they must equal the data, as the lecture formats them.
@@ -128,6 +135,9 @@ NUMBERS = [
     (r"with (\d+) hidden units", lambda o, m: int(m[1]) == o.b.config["hidden_size"]),
     (r"(?:a sentence of|unrolled over|the same) (\d+) words?",
      lambda o, m: int(m[1]) == o.b.config["seq_len"]),
+    (r"against ([\d.]+) percent for the LSTM|the LSTM (?:reaches|stays near chance, at|"
+     r"gets only part way, to) ([\d.]+) percent",
+     lambda o, m: percent_to_words(o.acc("lstm")) == (m[1] or m[2])),
     (r"scoring ([\d.]+) percent; the IRNN",
      lambda o, m: percent_to_words(o.acc("rnn_tanh")) == m[1]),
 ]

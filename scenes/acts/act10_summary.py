@@ -93,24 +93,36 @@ class Summary(LectureScene):
             said = (f"In a real tanh RNN, on {steps} words, the gradient reaching the first "
                     f"word is {number_to_words(ratio, about=True)} {relation} the gradient at "
                     "the last.")
-        scores = (f"{percent_to_words(rnn)} percent accuracy, against {percent_to_words(lstm)} "
-                  "percent for the LSTM")
+        rnn_shown, rnn_said = percent_to_text(rnn), f"{percent_to_words(rnn)} percent"
+        lstm_shown, lstm_said = self.the_lstm_beside_it(lstm)
         outcome = found.outcome("rnn_tanh")
         if outcome == "chance":
-            learned = (f"so it cannot learn: {percent_to_text(rnn)} accuracy, against "
-                       f"{percent_to_text(lstm)} for the LSTM")
+            learned = f"so it cannot learn: {rnn_shown} accuracy, {lstm_shown}"
             so = "So it" if found.vanishes("rnn_tanh").holds else "It"
-            told = f"{so} cannot learn the task: {scores}."
+            told = f"{so} cannot learn the task: {rnn_said} accuracy, {lstm_said}."
         elif outcome == "solved":
-            learned = (f"yet at this length it learns: {percent_to_text(rnn)} accuracy, the "
-                       f"LSTM {percent_to_text(lstm)}")
-            told = (f"Yet at this length it learns the task: {percent_to_words(rnn)} percent "
-                    f"accuracy; the LSTM reaches {percent_to_words(lstm)} percent.")
+            learned = f"yet at this length it learns: {rnn_shown} accuracy, {lstm_shown}"
+            told = (f"Yet at this length it learns the task: {rnn_said} accuracy, "
+                    f"{lstm_said}.")
         else:
-            learned = (f"it learns in part: {percent_to_text(rnn)} accuracy, against "
-                       f"{percent_to_text(lstm)} for the LSTM")
-            told = f"It learns the task only in part: {scores}."
+            learned = f"it learns in part: {rnn_shown} accuracy, {lstm_shown}"
+            told = f"It learns the task only in part: {rnn_said} accuracy, {lstm_said}."
         return [shown, learned], [said, told]
+
+    def the_lstm_beside_it(self, lstm: float) -> tuple[str, str]:
+        """The LSTM's accuracy as a clause after the tanh RNN's: shown, then said. A contrast
+        ("against") only where the LSTM solved the task and the RNN did not."""
+        shown, said = percent_to_text(lstm), f"{percent_to_words(lstm)} percent"
+        outcome = self.findings.outcome("lstm")
+        if outcome == "solved" and self.findings.outcome("rnn_tanh") != "solved":
+            return f"against {shown} for the LSTM", f"against {said} for the LSTM"
+        if outcome == "solved":
+            return f"the LSTM {shown}", f"and the LSTM reaches {said}"
+        if outcome == "chance":
+            return (f"the LSTM near chance ({shown})",
+                    f"while in this run the LSTM stays near chance, at {said}")
+        return (f"the LSTM only part way ({shown})",
+                f"while in this run the LSTM gets only part way, to {said}")
 
     def list_the_references(self):
         self.next_section("References")
