@@ -261,25 +261,17 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def _outlived(kids: list[int], limit: float = 180) -> str:
     """How many of ``kids`` live 5 s after their parent ended, and how long the last one
     lived (watched up to ``limit`` s, then killed: they were started by this script)."""
     start = time.monotonic()
     time.sleep(5)
-    alive = sum(map(_alive, kids))
-    while any(map(_alive, kids)) and time.monotonic() - start < limit:
+    alive = sum(map(hostile.alive, kids))
+    while any(map(hostile.alive, kids)) and time.monotonic() - start < limit:
         time.sleep(1)
     lived = time.monotonic() - start
     for pid in kids:
-        if _alive(pid):
+        if hostile.alive(pid):
             os.kill(pid, signal.SIGKILL)
     if not alive:
         return f"workers alive 5 s after the parent: 0 of {len(kids)}"
@@ -347,9 +339,9 @@ def case_sigterm_render(co):
     proc.send_signal(signal.SIGTERM)
     r = finish(proc, start, 60)
     time.sleep(2)
-    r["check"] = f"manim children alive 2 s later: {sum(map(_alive, kids))}"
+    r["check"] = f"manim children alive 2 s later: {sum(map(hostile.alive, kids))}"
     for pid in kids:
-        if _alive(pid):
+        if hostile.alive(pid):
             os.killpg(pid, signal.SIGKILL) if os.getpgid(pid) == pid else os.kill(
                 pid, signal.SIGKILL)
     return "lecture render --only hook --quality low --voice none, SIGTERM after 3 s", r
@@ -362,7 +354,7 @@ def case_sigint_render(co):
     start = time.perf_counter()
     proc.send_signal(signal.SIGINT)  # to the parent only, as `kill -INT` does
     r = finish(proc, start, 120)
-    r["check"] = f"manim children alive after: {sum(map(_alive, kids))}"
+    r["check"] = f"manim children alive after: {sum(map(hostile.alive, kids))}"
     return "lecture render --only hook ..., SIGINT to the parent only after 3 s", r
 
 

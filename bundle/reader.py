@@ -26,6 +26,7 @@ import struct
 import sys
 import zipfile
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -74,6 +75,21 @@ class BundleError(Exception):
     def __init__(self, path: os.PathLike | str, problem: str):
         self.path, self.problem = Path(path), problem
         super().__init__(f"{path}: {problem}")
+
+
+@contextmanager
+def _reading(path: Path):
+    """Opening or reading one of the bundle's files: each way it fails, as one BundleError."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise BundleError(path, "missing file") from None
+    except UnicodeDecodeError:
+        raise BundleError(path, "cannot read (not UTF-8 text)") from None
+    except ValueError as e:  # a special file or one over its size limit
+        raise BundleError(path, f"{e}; refusing to read it") from None
+    except OSError as e:
+        raise BundleError(path, f"cannot read ({e.strerror or e})") from None
 
 
 def _show(value, limit: int = 80) -> str:
@@ -156,16 +172,8 @@ def _read_manifest(root: Path) -> dict:
     if not stat.S_ISDIR(mode):
         raise BundleError(root, "not a directory")
     path = root / MANIFEST
-    try:
+    with _reading(path):
         text = read_regular_file(path, MAX_MANIFEST_BYTES).decode("utf-8")
-    except FileNotFoundError:
-        raise BundleError(path, "missing file") from None
-    except UnicodeDecodeError:
-        raise BundleError(path, "cannot read (not UTF-8 text)") from None
-    except ValueError as e:
-        raise BundleError(path, f"{e}; refusing to read it") from None
-    except OSError as e:
-        raise BundleError(path, f"cannot read ({e.strerror or e})") from None
     try:
         manifest = json.loads(text)
     except json.JSONDecodeError as e:
@@ -274,14 +282,8 @@ class _Archive:
 
     def __init__(self, root: Path, listed: dict):
         self.path = path = root / ARRAYS
-        try:
+        with _reading(path):
             self.file = _open_regular(path, None)
-        except FileNotFoundError:
-            raise BundleError(path, "missing file") from None
-        except ValueError as e:
-            raise BundleError(path, f"{e}; refusing to read it") from None
-        except OSError as e:
-            raise BundleError(path, f"cannot read ({e.strerror or e})") from None
         try:
             entries, length = _directory_extent(self.file, os.fstat(self.file.fileno()).st_size)
             if entries > len(listed) + 16 or length > 1024 * (len(listed) + 16):

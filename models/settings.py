@@ -63,8 +63,12 @@ def _rule(name: str, origin: str) -> Rule:
     return rule_of(name)
 
 
-def _assign(values: dict, name: str, value, rule: Rule, origin: str) -> None:
+def _assign(values: dict, name: str, raw, origin: str, read: str = "convert") -> None:
+    """Set ``name`` from ``raw``: read by its rule (``"convert"`` a TOML value, ``"parse"``
+    the text of a --set), checked against its range."""
+    rule = _rule(name, origin)
     try:
+        value = getattr(rule, read)(raw)
         rule.check(value)
     except Problem as e:
         raise ConfigError(f"{origin}: {name} {e}") from None
@@ -116,26 +120,16 @@ def resolve(base: Config | None = None, *, config_file: Path | None = None,
     if config_file is not None:
         origin = str(config_file)
         for name, raw in _from_toml(read_toml(config_file), origin):
-            rule = _rule(name, origin)
-            try:
-                value = rule.convert(raw)
-            except Problem as e:
-                raise ConfigError(f"{origin}: {name} {e}") from None
-            _assign(values, name, value, rule, origin)
+            _assign(values, name, raw, origin)
     if seed is not None:
-        _assign(values, "seed", seed, _rule("seed", "--seed"), f"--seed {seed}")
+        _assign(values, "seed", seed, f"--seed {seed}")
     for item in sets:
         origin = f"--set {item}"
         name, eq, text = item.partition("=")
         name = name.strip()
         if not eq or not name:
             raise ConfigError(f"{origin}: expected KEY=VALUE, such as --set seq_len=40")
-        rule = _rule(name, origin)
-        try:
-            value = rule.parse(text)
-        except Problem as e:
-            raise ConfigError(f"{origin}: {name} {e}") from None
-        _assign(values, name, value, rule, origin)
+        _assign(values, name, text, origin, read="parse")
     return Config(**values).validate()
 
 

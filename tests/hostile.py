@@ -158,3 +158,12 @@ def only_error_line(capsys) -> str:
     err = capsys.readouterr().err
     assert err.startswith("lecture: error: ") and err.count("\n") == 1, err
     return err.strip()
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -16,17 +16,10 @@ from pathlib import Path
 import pytest
 
 from lecture.safety import ROOT, SafetyError, output_lock
+from tests.hostile import alive
 
 QUICK = Path(__file__).parent / "data" / "quick"
 FAKE = Path(__file__).parent / "fake_lecture.py"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def _start_fake(args: list[str], markers: Path, **env) -> subprocess.Popen:
@@ -50,9 +43,9 @@ def _wait_for(markers: Path, what: str, count: int, proc, timeout: float = 60) -
 
 def _gone_within(pids: list[int], seconds: float) -> bool:
     end = time.monotonic() + seconds
-    while any(map(_alive, pids)) and time.monotonic() < end:
+    while any(map(alive, pids)) and time.monotonic() < end:
         time.sleep(0.05)
-    return not any(map(_alive, pids))
+    return not any(map(alive, pids))
 
 
 @pytest.fixture
@@ -61,7 +54,7 @@ def reap():
     pids: list[int] = []
     yield pids
     for pid in pids:
-        if _alive(pid):
+        if alive(pid):
             os.kill(pid, signal.SIGKILL)
 
 
