@@ -24,6 +24,7 @@ from pathlib import Path
 
 from manim_voiceover.helper import remove_bookmarks
 
+from scenes.acts import ACTS
 from scenes.piper_engine import locate_model
 from scenes.piper_voice import PiperSpeech
 
@@ -31,11 +32,14 @@ from scenes.piper_voice import PiperSpeech
 def narration_texts(out: Path) -> dict[str, list[str]]:
     """Each scene's narration blocks, in order, without repeats."""
     scenes = {}
-    for cache in sorted((out / ".media").glob("*/voiceovers/cache.json")):
+    for act in ACTS:  # not .media/script, where `lecture script` keeps its own cache
+        cache = out / ".media" / act.name / "voiceovers" / "cache.json"
+        if not cache.is_file():
+            continue
         texts: dict[str, None] = {}
         for entry in json.loads(cache.read_text()):
             texts.setdefault(" ".join(remove_bookmarks(entry["input_text"]).split()))
-        scenes[cache.parent.parent.name] = list(texts)
+        scenes[act.name] = list(texts)
     return scenes
 
 
