@@ -60,8 +60,8 @@ class Summary(LectureScene):
             "the LSTM's cell state is an additive highway for the gradient" if highway else
             f"the cell state's highway needs a forget gate near 1 (here {forget})",
         ], size=SIZES.body, buff=0.45).move_to(DOWN * 0.2)
-        bullets[1].set_color(PALETTE.rnn_tanh)
-        bullets[2].set_color(PALETTE.lstm)
+        VGroup(bullets[1], bullets[2]).set_color(PALETTE.rnn_tanh)  # the tanh RNN
+        bullets[4].set_color(PALETTE.lstm)  # the LSTM's cell state
         texts = (
             "To sum up: back propagation through time multiplies one factor per step.",
             *said,
