@@ -120,7 +120,7 @@ RULES: list[Rule] = [
      and not o.near_chance("rnn_tanh")),
     ("summary", r"at this length it learns", lambda o, m: o.solved("rnn_tanh")),
     ("summary", r"additive highway", lambda o, m: o.highway()),
-    ("summary", r"against [\d.]+ percent for the LSTM|against [\d.]+% for the LSTM",
+    ("summary", r"against (?:more than |less than |[<>])?[\d.]+(?: percent|%) for the LSTM",
      lambda o, m: o.solved("lstm") and not o.solved("rnn_tanh")),
     ("summary", r"the LSTM reaches", lambda o, m: o.solved("lstm")),
     ("summary", r"the LSTM (?:stays )?near chance", lambda o, m: o.near_chance("lstm")),
@@ -135,8 +135,9 @@ NUMBERS = [
     (r"with (\d+) hidden units", lambda o, m: int(m[1]) == o.b.config["hidden_size"]),
     (r"(?:a sentence of|unrolled over|the same) (\d+) words?",
      lambda o, m: int(m[1]) == o.b.config["seq_len"]),
-    (r"against ([\d.]+) percent for the LSTM|the LSTM (?:reaches|stays near chance, at|"
-     r"gets only part way, to) ([\d.]+) percent",
+    (r"against ((?:more|less) than [\d.]+|[\d.]+) percent for the LSTM|the LSTM (?:reaches|"
+     r"stays near chance, at|gets only part way, to) ((?:more|less) than [\d.]+|[\d.]+) "
+     r"percent",
      lambda o, m: percent_to_words(o.acc("lstm")) == (m[1] or m[2])),
     (r"scoring ([\d.]+) percent; the IRNN",
      lambda o, m: percent_to_words(o.acc("rnn_tanh")) == m[1]),

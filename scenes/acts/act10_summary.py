@@ -94,8 +94,8 @@ class Summary(LectureScene):
                     f"word is {number_to_words(ratio, about=True)} {relation} the gradient at "
                     "the last.")
         rnn_shown, rnn_said = percent_to_text(rnn), f"{percent_to_words(rnn)} percent"
-        lstm_shown, lstm_said = self.the_lstm_beside_it(lstm)
         outcome = found.outcome("rnn_tanh")
+        lstm_shown, lstm_said = self.the_lstm_beside_it(lstm, outcome == "solved")
         if outcome == "chance":
             learned = f"so it cannot learn: {rnn_shown} accuracy, {lstm_shown}"
             so = "So it" if found.vanishes("rnn_tanh").holds else "It"
@@ -109,12 +109,12 @@ class Summary(LectureScene):
             told = f"It learns the task only in part: {rnn_said} accuracy, {lstm_said}."
         return [shown, learned], [said, told]
 
-    def the_lstm_beside_it(self, lstm: float) -> tuple[str, str]:
+    def the_lstm_beside_it(self, lstm: float, rnn_solved: bool) -> tuple[str, str]:
         """The LSTM's accuracy as a clause after the tanh RNN's: shown, then said. A contrast
         ("against") only where the LSTM solved the task and the RNN did not."""
         shown, said = percent_to_text(lstm), f"{percent_to_words(lstm)} percent"
         outcome = self.findings.outcome("lstm")
-        if outcome == "solved" and self.findings.outcome("rnn_tanh") != "solved":
+        if outcome == "solved" and not rnn_solved:
             return f"against {shown} for the LSTM", f"against {said} for the LSTM"
         if outcome == "solved":
             return f"the LSTM {shown}", f"and the LSTM reaches {said}"
