@@ -46,7 +46,7 @@ if [[ ! -f $stamp ]]; then
   touch "$stamp"
 fi
 # `lecture slides` copies reveal.js (pinned in its package-lock.json) next to each deck.
-deck=lecture/deck_template
+deck=lecture/deck/template
 pinned=$(sed -n 's/.*"reveal.js": "\([^"]*\)".*/\1/p' "$deck/package.json")
 installed=$(sed -n '/"version"/{s/.*"version": "\([^"]*\)".*/\1/p;q}' \
   "$deck/node_modules/reveal.js/package.json" 2>/dev/null || true)
@@ -60,7 +60,7 @@ if [[ $installed != "$pinned" ]]; then
 fi
 # The narration voice (piper and its model, from PyPI with the rest): report, do not fail;
 # without it a build warns and narrates with flite.
-if ! why=$(.venv/bin/python -c "from scenes.piper_engine import locate_model as m; m()" 2>&1)
+if ! why=$(.venv/bin/python -c "from scenes.voice.piper import locate_model as m; m()" 2>&1)
 then
   echo "setup: warning: the piper voice is not usable (${why##*$'\n'}); builds use flite"
 fi

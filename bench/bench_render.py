@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bundle import DEFAULT_BUNDLE  # noqa: E402
 from lecture.render import QUALITIES  # noqa: E402
 from scenes.acts import ACTS  # noqa: E402
+from scenes.environment import scene_environment  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -54,7 +55,7 @@ def main() -> None:
     args = parser.parse_args()
     names = args.only.split(",")
     acts = [a for a in ACTS if a.name in names]
-    env = {**os.environ, "LECTURE_DATA": str(DEFAULT_BUNDLE), "LECTURE_VOICE": args.voice,
+    env = {**os.environ, **scene_environment(DEFAULT_BUNDLE, args.voice),
            "PYTHONPATH": str(ROOT)}
     print(f"{len(acts)} scenes ({args.only}), voice {args.voice}, {os.cpu_count()} cores\n")
     print(f"{'quality':<8} {'video':>7} {'plain manim':>12} {'pipeline':>10} {'ratio':>6} "

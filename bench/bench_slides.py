@@ -30,8 +30,8 @@ import av
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from lecture.deck.build import SceneSource, build_deck  # noqa: E402
 from lecture.render import QUALITIES  # noqa: E402
-from lecture.slides import SceneSource, build_deck  # noqa: E402
 from scenes.acts import ACTS  # noqa: E402
 
 LECTURE_SECONDS = 842.0  # the whole lecture at main's 51a2330 (README), to scale a subset

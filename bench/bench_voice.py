@@ -25,8 +25,8 @@ from pathlib import Path
 from manim_voiceover.helper import remove_bookmarks
 
 from scenes.acts import ACTS
-from scenes.piper_engine import locate_model
-from scenes.piper_voice import PiperSpeech
+from scenes.voice.piper import locate_model
+from scenes.voice.services import PiperSpeech
 
 
 def narration_texts(out: Path) -> dict[str, list[str]]:

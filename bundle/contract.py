@@ -12,17 +12,22 @@ from dataclasses import dataclass
 
 __all__ = [
     "ACTIVATIONS",
+    "ACTIVATION_PREFIX",
     "CUISINE_MODEL",
     "FEEDFORWARD",
+    "FEEDFORWARD_PREFIX",
     "GATE_NAMES",
     "MODEL_KINDS",
     "RECALL_MODELS",
+    "SCALAR_PREFIX",
     "SCHEMA_VERSION",
     "SWEEP_MODELS",
+    "SWEEP_PREFIX",
     "SWEEP_SEQ_LEN",
     "Spec",
     "activation_key",
     "describe",
+    "model_part",
     "feedforward_key",
     "gate_key",
     "grad_key",
@@ -37,6 +42,7 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
+MANIFEST, ARRAYS = "manifest.json", "arrays.npz"  # the two files of a bundle directory
 
 # Every recurrent model the lecture knows, by the name the factory in models/ builds.
 MODEL_KINDS = ("rnn_tanh", "rnn_sigmoid", "rnn_relu", "irnn", "lstm", "gru")
@@ -57,7 +63,10 @@ FEEDFORWARD = (
     "x", "y_true", "w", "b", "z", "y_hat", "loss", "dloss_dyhat", "dyhat_dz", "dz_dw",
     "dloss_dw", "dloss_db", "lr", "w_next", "b_next",
 )
-SWEEP_SEQ_LEN = "sweep/seq_len"
+# The prefixes of the keys that belong to no model.
+SCALAR_PREFIX, ACTIVATION_PREFIX, FEEDFORWARD_PREFIX, SWEEP_PREFIX = (
+    "scalar", "activation", "feedforward", "sweep")
+SWEEP_SEQ_LEN = f"{SWEEP_PREFIX}/seq_len"
 
 
 # -------------------------------------------------------------------------------- keys
@@ -66,6 +75,12 @@ SWEEP_SEQ_LEN = "sweep/seq_len"
 def model_prefix(kind: str, task: str = "recall") -> str:
     """Where a model's keys live: ``lstm`` on recall, ``cuisine/lstm`` on another task."""
     return kind if task == "recall" else f"{task}/{kind}"
+
+
+def model_part(model: str, part: str) -> str:
+    """The prefix of one part of a model's keys: ``param``, ``probe``, ``grad`` or ``train``
+    (what an act ``reads`` when it reads all of that part)."""
+    return f"{model}/{part}"
 
 
 def kind_of(prefix: str) -> str:
@@ -97,19 +112,19 @@ def train_key(model: str, what: str) -> str:
 
 
 def sweep_key(kind: str) -> str:
-    return f"sweep/{kind}/accuracy"
+    return f"{SWEEP_PREFIX}/{kind}/accuracy"
 
 
 def scalar_key(name: str) -> str:
-    return f"scalar/{name}"
+    return f"{SCALAR_PREFIX}/{name}"
 
 
 def activation_key(name: str) -> str:
-    return f"activation/{name}"
+    return f"{ACTIVATION_PREFIX}/{name}"
 
 
 def feedforward_key(name: str) -> str:
-    return f"feedforward/{name}"
+    return f"{FEEDFORWARD_PREFIX}/{name}"
 
 
 # ------------------------------------------------------------------------------- specs

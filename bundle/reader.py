@@ -18,21 +18,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import re
 import stat
-import struct
 import sys
-import zipfile
 from collections.abc import Iterable, Mapping
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
+from .archive import MAX_ARRAY_BYTES, Archive
 from .contract import (
+    ARRAYS,
     CUISINE_MODEL,
+    MANIFEST,
     RECALL_MODELS,
     SCHEMA_VERSION,
     Spec,
@@ -40,6 +39,7 @@ from .contract import (
     required_specs,
     scope,
 )
+from .files import BundleError, read_regular_file, reading, show_value
 
 __all__ = [
     "ARRAYS",
@@ -55,47 +55,16 @@ __all__ = [
     "validate_bundle",
 ]
 
-MANIFEST, ARRAYS = "manifest.json", "arrays.npz"
-DEFAULT_BUNDLE = Path(__file__).resolve().parents[1] / "assets" / "data" / "default"
+# The committed default bundle: in the repository, or where an installed wheel put it.
+_REPOSITORY_BUNDLE = Path(__file__).resolve().parents[1] / "assets" / "data" / "default"
+_INSTALLED_BUNDLE = Path(sys.prefix) / "share" / "vanishing-gradients-animated" / "default"
+DEFAULT_BUNDLE = _REPOSITORY_BUNDLE if _REPOSITORY_BUNDLE.is_dir() else _INSTALLED_BUNDLE
 
 # The default bundle's manifest is 35 kB for 156 arrays: 4 MiB leaves room for about 18,000.
 MAX_MANIFEST_BYTES = 4 << 20
-# Every array together, decompressed. The default bundle holds 0.5 MB; a run at H = 512 and
-# T = 1000 about 100 MB. The cap is what a hostile bundle can make one process spend.
-MAX_ARRAY_BYTES = 256 << 20
 MAX_KEY_LENGTH = 200
 MAX_WORD_LENGTH = 64  # vocabulary words are drawn on screen
-_NPY_HEADER_BYTES = 10_000  # numpy's own limit on a .npy header
 _TASKS = ("recall", CUISINE_MODEL.split("/")[0])
-
-
-class BundleError(Exception):
-    """A bundle that cannot be read or breaks the contract. ``str()`` is one line."""
-
-    def __init__(self, path: os.PathLike | str, problem: str):
-        self.path, self.problem = Path(path), problem
-        super().__init__(f"{path}: {problem}")
-
-
-@contextmanager
-def _reading(path: Path):
-    """Opening or reading one of the bundle's files: each way it fails, as one BundleError."""
-    try:
-        yield
-    except FileNotFoundError:
-        raise BundleError(path, "missing file") from None
-    except UnicodeDecodeError:
-        raise BundleError(path, "cannot read (not UTF-8 text)") from None
-    except ValueError as e:  # a special file or one over its size limit
-        raise BundleError(path, f"{e}; refusing to read it") from None
-    except OSError as e:
-        raise BundleError(path, f"cannot read ({e.strerror or e})") from None
-
-
-def _show(value, limit: int = 80) -> str:
-    """``repr(value)``, shortened: an untrusted value never floods a message."""
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def array_sha256(array: np.ndarray) -> str:
@@ -107,56 +76,6 @@ def array_sha256(array: np.ndarray) -> str:
         return hashlib.sha256(array).hexdigest()  # the buffer itself: no copy
     except (BufferError, TypeError, ValueError):  # a dtype that exports no buffer
         return hashlib.sha256(array.tobytes()).hexdigest()
-
-
-# ------------------------------------------------------------------------------- files
-
-_SPECIAL = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
-            (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-            (stat.S_ISSOCK, "a socket"))
-
-
-def _not_regular(mode: int) -> str | None:
-    if stat.S_ISREG(mode):
-        return None
-    kind = next((name for test, name in _SPECIAL if test(mode)), "not a plain file")
-    return f"not a regular file ({kind})"
-
-
-def _open_regular(path: Path, limit: int | None):
-    """Open ``path`` for reading only if it is a regular file (a link to one is fine) of at
-    most ``limit`` bytes. A FIFO or a device is refused before it is opened, and the open
-    itself cannot block (``O_NONBLOCK``), should the file be swapped for a FIFO meanwhile.
-    Raises OSError, or ValueError with the problem."""
-    problem = _not_regular(os.stat(path).st_mode)
-    if problem:
-        raise ValueError(problem)
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags)
-    try:
-        st = os.fstat(fd)
-        problem = _not_regular(st.st_mode)
-        if problem:
-            raise ValueError(problem)
-        if limit is not None and st.st_size > limit:
-            raise ValueError(f"{st.st_size:,} bytes, more than this reader's limit of "
-                             f"{limit:,} bytes")
-        os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
-
-
-def read_regular_file(path: os.PathLike | str, limit: int) -> bytes:
-    """The bytes of ``path``, if it is a regular file of at most ``limit`` bytes: never a
-    FIFO (which would block), a device (``/dev/zero`` never ends) or anything larger. Raises
-    OSError (``FileNotFoundError`` when missing), or ValueError naming the problem."""
-    with _open_regular(Path(path), limit) as f:
-        data = f.read(limit + 1)
-    if len(data) > limit:  # it grew after the check
-        raise ValueError(f"more than this reader's limit of {limit:,} bytes")
-    return data
 
 
 # ---------------------------------------------------------------------------- manifest
@@ -172,7 +91,7 @@ def _read_manifest(root: Path) -> dict:
     if not stat.S_ISDIR(mode):
         raise BundleError(root, "not a directory")
     path = root / MANIFEST
-    with _reading(path):
+    with reading(path):
         text = read_regular_file(path, MAX_MANIFEST_BYTES).decode("utf-8")
     try:
         manifest = json.loads(text)
@@ -192,7 +111,7 @@ def _check_key(path: Path, key: str) -> None:
     parts = key.split("/")
     if (len(key) > MAX_KEY_LENGTH or not key.isprintable() or "\\" in key
             or any(part in ("", ".", "..") for part in parts)):
-        raise BundleError(path, f"invalid key {_show(key)}: a key is names joined by '/', "
+        raise BundleError(path, f"invalid key {show_value(key)}: a key is names joined by '/', "
                           f"printable, at most {MAX_KEY_LENGTH} characters")
 
 
@@ -205,7 +124,7 @@ def _check_manifest(path: Path, manifest) -> None:
         raise BundleError(path, "invalid manifest: the top level must be a JSON object")
     version = manifest.get("schema_version")
     if not (_is_int(version) and version == SCHEMA_VERSION):
-        raise BundleError(path, f"unknown schema_version {_show(version)} (this reader knows "
+        raise BundleError(path, f"unknown schema_version {show_value(version)} (this reader knows "
                           f"{SCHEMA_VERSION})")
     for field in ("arrays", "config", "vocab", "generator"):
         if not isinstance(manifest.get(field), dict):
@@ -214,12 +133,12 @@ def _check_manifest(path: Path, manifest) -> None:
         _check_key(path, key)
         if not (isinstance(entry, dict) and isinstance(entry.get("shape"), list)
                 and isinstance(entry.get("sha256"), str) and isinstance(entry.get("dtype"), str)):
-            raise BundleError(path, f"invalid manifest entry for {_show(key)}: needs shape, "
+            raise BundleError(path, f"invalid manifest entry for {show_value(key)}: needs shape, "
                               "dtype and sha256")
         shape = entry["shape"]
         if len(shape) > 32 or not all(_is_int(n) and n >= 0 for n in shape):
-            raise BundleError(path, f"invalid manifest entry for {_show(key)}: shape "
-                              f"{_show(shape)} is not a list of sizes")
+            raise BundleError(path, f"invalid manifest entry for {show_value(key)}: shape "
+                              f"{show_value(shape)} is not a list of sizes")
     _check_vocab(path, manifest["vocab"])
     for field, what in (("name", "the tool that wrote it"),
                         ("torch", "the PyTorch version the lecture credits")):
@@ -231,7 +150,7 @@ def _check_manifest(path: Path, manifest) -> None:
         value = manifest["config"].get(field)
         if not (_is_int(value) and value >= 0):
             raise BundleError(path, f"invalid manifest: config {field!r} must be a "
-                              f"non-negative integer, not {_show(value)}")
+                              f"non-negative integer, not {show_value(value)}")
 
 
 def _check_vocab(path: Path, vocab: dict) -> None:
@@ -249,144 +168,8 @@ def _check_vocab(path: Path, vocab: dict) -> None:
                 if not (isinstance(word, str) and word.strip() and word.isprintable()
                         and len(word) <= MAX_WORD_LENGTH):
                     raise BundleError(path, f"invalid manifest: vocab {task!r} {field} holds "
-                                      f"{_show(word)}, not a word of at most "
+                                      f"{show_value(word)}, not a word of at most "
                                       f"{MAX_WORD_LENGTH} printable characters")
-
-
-# ----------------------------------------------------------------------------- archive
-
-
-def _directory_extent(f, size: int) -> tuple[int, int]:
-    """(entries, bytes) of the zip's central directory, from its end record: read before
-    :mod:`zipfile` parses the directory, which would hold all of it, and an object per
-    entry, in memory."""
-    tail = min(size, 22 + 0xFFFF)
-    f.seek(size - tail)
-    data = f.read(tail)
-    at = data.rfind(b"PK\x05\x06")
-    if at < 0 or len(data) - at < 22:
-        raise zipfile.BadZipFile("not a zip archive")
-    entries, length = struct.unpack("<HI", data[at + 10:at + 16])
-    if at >= 20 and data[at - 20:at - 16] == b"PK\x06\x07":  # a zip64 end record
-        (offset,) = struct.unpack("<Q", data[at - 12:at - 4])
-        f.seek(offset)
-        record = f.read(56)
-        if record[:4] == b"PK\x06\x06":
-            entries, length = struct.unpack("<QQ", record[32:48])
-    return entries, length
-
-
-class _Archive:
-    """arrays.npz, its directory checked against the manifest before anything is
-    decompressed."""
-
-    def __init__(self, root: Path, listed: dict):
-        self.path = path = root / ARRAYS
-        with _reading(path):
-            self.file = _open_regular(path, None)
-        try:
-            entries, length = _directory_extent(self.file, os.fstat(self.file.fileno()).st_size)
-            if entries > len(listed) + 16 or length > 1024 * (len(listed) + 16):
-                raise BundleError(path, f"the archive lists {entries:,} entries in "
-                                  f"{length:,} bytes, but {MANIFEST} lists {len(listed):,} "
-                                  "arrays")
-            self.zip = zipfile.ZipFile(self.file)
-        except BundleError:
-            self.file.close()
-            raise
-        except Exception as e:  # noqa: BLE001 - any unreadable archive is the same problem
-            self.file.close()
-            raise BundleError(path, f"cannot read arrays ({_reason(e)})") from None
-        self.infos: dict[str, zipfile.ZipInfo] = {}
-
-    def close(self) -> None:
-        self.zip.close()
-        self.file.close()
-
-    def check_directory(self, manifest_path: Path, listed: dict) -> None:
-        for info in self.zip.infolist():
-            name = info.filename
-            if not name.endswith(".npy") or info.is_dir():
-                raise BundleError(self.path, f"entry {_show(name)} is not a .npy array; a "
-                                  "bundle's archive holds only .npy files")
-            key = name[:-len(".npy")]
-            if key in self.infos:
-                raise BundleError(self.path, f"entry {_show(name)} appears twice")
-            if key not in listed:
-                raise BundleError(manifest_path, f"{_show(key)} is in {ARRAYS} but not listed")
-            if info.flag_bits & 0x1:
-                raise BundleError(self.path, f"entry {_show(name)} is encrypted")
-            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise BundleError(self.path, f"entry {_show(name)} uses compression method "
-                                  f"{info.compress_type}; a bundle's arrays are stored or "
-                                  "deflated, as numpy writes them")
-            self.infos[key] = info
-        for spec in required_specs():
-            if spec.key not in self.infos:
-                raise BundleError(self.path, f"missing required key {spec.key!r}")
-        for key in listed:
-            if key not in self.infos:
-                raise BundleError(self.path, f"missing key {_show(key)}, listed in {MANIFEST}")
-        total = sum(info.file_size for info in self.infos.values())
-        if total > MAX_ARRAY_BYTES:
-            raise BundleError(self.path, f"its arrays take {_size(total)} decompressed, more "
-                              f"than this reader's limit of {_size(MAX_ARRAY_BYTES)}")
-
-    def check_headers(self, listed: dict, keys: Iterable[str]) -> None:
-        """The .npy header of each of ``keys`` against the manifest, and its declared size
-        against that header: what is read later is exactly what was checked here."""
-        for key in sorted(keys):
-            info, entry = self.infos[key], listed[key]
-            try:
-                with self.zip.open(info) as f:
-                    version = np.lib.format.read_magic(f)
-                    read_header = _HEADER_READERS.get(version)
-                    if read_header is None:
-                        raise ValueError(f".npy format version {version}; this reader knows "
-                                         "1.0 and 2.0")
-                    shape, _, dtype = read_header(f, max_header_size=_NPY_HEADER_BYTES)
-                    start = f.tell()
-            except Exception as e:  # noqa: BLE001 - any unreadable header is the same problem
-                raise BundleError(self.path, f"{key} is not a readable .npy array "
-                                  f"({_reason(e)})") from None
-            if list(shape) != entry["shape"]:
-                raise BundleError(self.path, f"{key} has shape {list(shape)} but {MANIFEST} "
-                                  f"says {entry['shape']}")
-            if str(dtype) != entry["dtype"]:
-                raise BundleError(self.path, f"{key} has dtype {dtype} but {MANIFEST} says "
-                                  f"{_show(entry['dtype'])}")
-            if dtype.hasobject or dtype.names is not None or dtype.subdtype is not None:
-                raise BundleError(self.path, f"{key} has dtype {dtype}; a bundle holds plain "
-                                  "numeric arrays")
-            expected = start + dtype.itemsize * math.prod(shape)
-            if info.file_size != expected:
-                raise BundleError(self.path, f"{key} declares {info.file_size:,} bytes but its "
-                                  f"header describes {expected:,}")
-
-    def read(self, key: str) -> np.ndarray:
-        try:
-            with self.zip.open(self.infos[key]) as f:
-                array = np.lib.format.read_array(f, allow_pickle=False,
-                                                 max_header_size=_NPY_HEADER_BYTES)
-        except Exception as e:  # noqa: BLE001 - a corrupt entry is the same user problem
-            raise BundleError(self.path, f"cannot read {key} ({_reason(e)})") from None
-        return array
-
-
-_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0,
-                   (2, 0): np.lib.format.read_array_header_2_0}
-
-
-def _reason(e: Exception) -> str:
-    text = str(e).splitlines()[0] if str(e) else ""
-    return f"{type(e).__name__}: {text}" if text else type(e).__name__
-
-
-def _size(n: int) -> str:
-    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if n >= scale:
-            return f"{n / scale:.3g} {unit}"
-    return f"{n} bytes"
 
 
 # ------------------------------------------------------------------------------ shapes
@@ -485,7 +268,7 @@ def _load(root: Path, keys: Iterable[str] | None, verify_all: bool
     for spec in specs:
         if spec.key not in listed:
             raise BundleError(mpath, f"missing required key {spec.key!r}")
-    archive = _Archive(root, listed)
+    archive = Archive(root, listed)
     try:
         archive.check_directory(mpath, listed)
         wanted = set(_selected(listed, keys))

@@ -3,8 +3,6 @@ never over anything but a bundle."""
 
 from __future__ import annotations
 
-import ctypes
-import errno
 import fcntl
 import glob
 import json
@@ -19,21 +17,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .contract import SCHEMA_VERSION, describe
-from .reader import (
-    ARRAYS,
-    MANIFEST,
-    MAX_MANIFEST_BYTES,
-    BundleError,
-    array_sha256,
-    load_bundle,
-    read_regular_file,
-)
+from .contract import ARRAYS, MANIFEST, SCHEMA_VERSION, describe
+from .files import PARTIAL_SUFFIX, BundleError, read_regular_file, replace_dir
+from .reader import MAX_MANIFEST_BYTES, array_sha256, load_bundle
 
 __all__ = ["check_replaceable", "check_writable", "clear_leftovers", "write_bundle"]
 
 BUNDLE_FILES = (MANIFEST, ARRAYS)  # all a bundle directory this package writes holds
-PARTIAL = ".partial"  # the suffix of the temporary directory a write is built in
 
 
 def _write_npz(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
@@ -105,7 +95,7 @@ def check_replaceable(target: Path, generator_name: str | None) -> None:
 
 def _leftovers(target: Path) -> list[Path]:
     parent = target.absolute().parent
-    return sorted(parent.glob(f".{glob.escape(target.name)}.*{PARTIAL}"))
+    return sorted(parent.glob(f".{glob.escape(target.name)}.*{PARTIAL_SUFFIX}"))
 
 
 def _lock_dir(path: Path) -> int:
@@ -177,7 +167,8 @@ def write_bundle(target: os.PathLike | str, arrays: Mapping[str, np.ndarray], *,
         "arrays": entries,
     }
     target = Path(os.path.abspath(target))
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=PARTIAL, dir=target.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=PARTIAL_SUFFIX,
+                                dir=target.parent))
     lock = _lock_dir(tmp)  # a later write clears it only once this process is gone
     try:
         umask = os.umask(0)
@@ -188,47 +179,13 @@ def write_bundle(target: os.PathLike | str, arrays: Mapping[str, np.ndarray], *,
         load_bundle(tmp, keys=())  # every check, every array, none of them kept
         if target.is_dir():
             check_replaceable(target, name)  # again: minutes may have passed
-        _replace_dir(tmp, target)
+        replace_dir(tmp, target, _remove_bundle_dir)
     except BaseException:
         _remove_bundle_dir(tmp)
         raise
     finally:
         os.close(lock)
     return target
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two directories in one atomic step (Linux's renameat2 with RENAME_EXCHANGE).
-    False where the system or the file system cannot."""
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-        return False
-    raise OSError(err, os.strerror(err), str(b))
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    if not os.path.lexists(target):
-        os.rename(new, target)
-        return
-    if _exchange(new, target):  # ``new`` now holds the old bundle
-        _remove_bundle_dir(new)
-        return
-    # Elsewhere, two renames; should the second fail, the first is undone.
-    old = new.with_name(new.name[:-len(PARTIAL)] + ".old" + PARTIAL)
-    os.rename(target, old)
-    try:
-        os.rename(new, target)
-    except BaseException:
-        os.rename(old, target)
-        raise
-    _remove_bundle_dir(old)
 
 
 def _json_default(value):

@@ -5,7 +5,7 @@ is rebuilt from each scene's lossless narration track, padded or trimmed to the 
 length of that scene's video, and encoded once: the joined track lasts exactly as long as
 the video and stays in sync at every scene boundary, where copying each scene's AAC stream
 would drift by its encoder padding. Each scene's track is brought to one loudness target
-(-16 LUFS integrated, true peak at most -1 dBTP once decoded; scenes/loudness.py,
+(-16 LUFS integrated, true peak at most -1 dBTP once decoded; scenes/voice/loudness.py,
 lecture/loudness.py) before it is encoded, and its measured loudness goes into the manifest.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -22,9 +21,9 @@ import av
 import numpy as np
 import srt
 
-from lecture.loudness import AAC_BIT_RATE, PEAK_LIMIT, fit_true_peaks_to_aac
-from lecture.safety import clear_name, open_new
-from scenes.loudness import CEILING, TARGET, measure, normalise
+from bundle.files import atomic_path, atomic_write
+from lecture.loudness import PEAK_LIMIT, aac_encoder, audio_frame, fit_true_peaks_to_aac
+from scenes.voice.loudness import CEILING, TARGET, measure, normalise
 
 __all__ = [
     "AssemblyError", "SceneClip", "assemble_lecture", "chapters_from", "format_time",
@@ -107,9 +106,7 @@ def _join(clips: list[SceneClip], target: Path) -> None:
     def resampler():
         return av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE)
 
-    tmp = target.with_name(f".{target.name}.partial")
-    clear_name(tmp)  # a link planted at the temporary name is removed, not written through
-    try:
+    with atomic_path(target) as tmp:
         tracks = [normalise(_scene_audio(clip, resampler), AUDIO_RATE) for clip in clips]
         tracks, peaks = fit_true_peaks_to_aac(tracks, AUDIO_RATE)
         for clip, audio, peak in zip(clips, tracks, peaks, strict=True):
@@ -119,7 +116,7 @@ def _join(clips: list[SceneClip], target: Path) -> None:
             with av.open(str(clips[0].video)) as first:
                 v_out = out.add_stream_from_template(first.streams.video[0])
             a_out = out.add_stream("aac", rate=AUDIO_RATE, layout="mono")
-            a_out.bit_rate = AAC_BIT_RATE
+            aac_encoder(AUDIO_RATE, a_out.codec_context)
             offset = Fraction(0)  # seconds
             audio_pts = 0
             for clip, audio in zip(clips, tracks, strict=True):
@@ -135,21 +132,13 @@ def _join(clips: list[SceneClip], target: Path) -> None:
                         out.mux(packet)
                     frames = v_in.frames
                     length = Fraction(frames) / v_in.base_rate
-                frame = av.AudioFrame.from_ndarray(audio.reshape(1, -1), format="flt",
-                                                   layout="mono")
-                frame.sample_rate = AUDIO_RATE
-                frame.pts = audio_pts
-                frame.time_base = Fraction(1, AUDIO_RATE)
+                frame = audio_frame(audio, AUDIO_RATE, audio_pts)
                 audio_pts += audio.size
                 for packet in a_out.encode(frame):
                     out.mux(packet)
                 offset += length
             for packet in a_out.encode(None):
                 out.mux(packet)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def format_time(seconds: float) -> str:
@@ -176,10 +165,8 @@ def chapters_from(clips: list[SceneClip], total: float) -> list[tuple[float, str
 
 
 def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.partial")
-    with open_new(tmp, "w", encoding="utf-8") as f:
+    with atomic_write(path, encoding="utf-8") as f:
         f.write(text)
-    os.replace(tmp, path)
 
 
 def _subtitles(clips: list[SceneClip]) -> str:

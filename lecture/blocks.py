@@ -3,9 +3,9 @@
 The scene (``LectureScene.narrate``) writes ``<Scene>.blocks.json`` beside its video: each
 block's text, section and first and last animation, and the movie file of every animation.
 ``lecture render`` reads it here and keeps it in the scene's ``.json`` record, with each
-block's first and last frame counted from those files. Counting frames, rather than trusting
-``renderer.time``, stays exact when Manim reuses cached animations: a cached animation
-advances ``renderer.time`` by its run time, not by the frames its file holds.
+block's first and last frame counted from those files: a slide is cut on a frame the video
+really holds, whatever ``renderer.time`` says (the two disagreed under Manim's animation
+cache, which ``lecture render`` now turns off; the count stays exact either way).
 """
 
 from __future__ import annotations

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from rich.console import Console
 
 from bundle import Bundle, load_bundle
-from bundle.reader import read_regular_file
 from lecture.assemble import LOUDNESS_TARGET, SceneClip, assemble_lecture
+from lecture.cache import SceneResult, read_record, thumbnail_key
 from lecture.provenance import made_from
 from lecture.render import (
     RenderError,
-    SceneResult,
     ensure_writable,
     plan_scenes,
     render_scenes,
     render_thumbnail,
     scene_env,
     select_acts,
-    thumbnail_key,
 )
-from lecture.voice import VoiceChoice, resolve_voice
+from scenes.voice.choice import VoiceChoice, resolve_voice
 
 __all__ = ["build", "render"]
 
@@ -39,7 +36,7 @@ def render(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
     if choice.warning:
         console.print(f"lecture: warning: {choice.warning}", markup=False)
     plan = plan_scenes(acts, bundle, out, quality, choice.signature)
-    render_scenes(plan, data=data, out=out, quality=quality, voice=choice.name, jobs=jobs,
+    render_scenes(plan, data=data, out=out, quality=quality, choice=choice, jobs=jobs,
                   console=console)
     failed = [r for r in plan if r.status == "failed"]
     if failed:
@@ -56,10 +53,10 @@ def build(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
                                   jobs=jobs, only=only, console=console)
     keys = {r.act.name: r.key for r in plan}
     thumb = thumbnail_key()
-    previous = _read_json(out / "manifest.json")
+    previous = read_record(out / "manifest.json")
     if not (previous and previous.get("thumbnail_key") == thumb
             and (out / "thumbnail.png").exists()):
-        render_thumbnail(out, scene_env(data, choice.name))
+        render_thumbnail(out, scene_env(data, choice))
     if (previous and previous.get("scene_keys") == keys and previous.get("quality") == quality
             and previous.get("thumbnail_key") == thumb and (out / "lecture.mp4").exists()
             and previous.get("loudness", {}).get("target") == LOUDNESS_TARGET):
@@ -78,10 +75,3 @@ def build(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
     }
     return assemble_lecture(clips, out, manifest)
 
-
-def _read_json(path: Path) -> dict | None:
-    try:  # a regular file only: a FIFO planted here would block
-        value = json.loads(read_regular_file(path, 16 << 20))
-    except (OSError, ValueError, RecursionError):
-        return None
-    return value if isinstance(value, dict) else None

@@ -15,16 +15,17 @@ from pathlib import Path
 from rich.console import Console
 
 from bundle import DEFAULT_BUNDLE, BundleError, load_bundle
+from bundle.contract import grad_key, train_key
 from lecture.assemble import AssemblyError
 from lecture.configure import add_config_options
+from lecture.deck.build import DeckError
 from lecture.interrupts import exit_now, interrupts_raise
 from lecture.render import QUALITIES, RenderError
 from lecture.safety import SafetyError
-from lecture.slides import DeckError
 from models.config import ConfigError
 from scenes.acts import ACTS
-from scenes.findings import Findings, gradient_ratio
-from scenes.voices import DEFAULT_VOICE, VOICES
+from scenes.story.findings import Findings, gradient_ratio
+from scenes.voice.names import DEFAULT_VOICE, VOICES
 
 # markup=False: paths, keys and names are printed literally (a directory named "[red]x").
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
@@ -220,7 +221,7 @@ def _only(args) -> list[str] | None:
     return only
 
 
-def _output(args):
+def _lock_output(args):
     """The output directory, checked (never the repository, home or /), created, and locked
     for this run."""
     from lecture.render import ensure_writable
@@ -237,7 +238,7 @@ def cmd_render(args) -> int:
 
     _check_jobs(args.jobs)
     only = _only(args)
-    with _output(args):
+    with _lock_output(args):
         render(data=args.data, out=args.out, quality=args.quality, voice=args.voice,
                jobs=args.jobs, only=only, console=err)
     return 0
@@ -245,12 +246,12 @@ def cmd_render(args) -> int:
 
 def cmd_build(args) -> int:
     from lecture.build import build
-    from lecture.configure import build_bundle
+    from lecture.configure import choose_bundle
 
     _check_jobs(args.jobs)
     only = _only(args)
-    with _output(args):
-        data, cfg = build_bundle(args, err)
+    with _lock_output(args):
+        data, cfg = choose_bundle(args, err)
         if cfg is not None:
             _generate(data, cfg, args)
         manifest = build(data=data, out=args.out, quality=args.quality, voice=args.voice,
@@ -263,10 +264,10 @@ def cmd_build(args) -> int:
 
 
 def cmd_slides(args) -> int:
-    from lecture.slides import make_deck
+    from lecture.deck.build import make_deck
 
     _check_jobs(args.jobs)
-    with _output(args):
+    with _lock_output(args):
         manifest, built = make_deck(data=args.data, out=args.out, quality=args.quality,
                                     voice=args.voice, jobs=args.jobs, console=err)
     deck = args.out / "deck"
@@ -291,7 +292,7 @@ def cmd_script(args) -> int:
     acts = select_acts(_only(args))
     load_bundle(args.data)  # one clear line for a bad bundle, before any act runs
     said = {}
-    with _output(args):
+    with _lock_output(args):
         media = args.out / ".media" / "script"
         media.mkdir(parents=True, exist_ok=True)
         for act in acts:
@@ -320,10 +321,10 @@ def summarise(root: Path) -> None:
     out.print(f"{root}: valid bundle, schema_version {bundle.manifest['schema_version']}, "
               f"seed {cfg.get('seed')}, T = {cfg.get('seq_len')}, {len(bundle)} arrays")
     out.print(f"  {'model':<14}{'accuracy':>9}  {'|dL/dh_1| / |dL/dh_T|':>22}")
-    prefixes = sorted({k.rsplit('/train/accuracy', 1)[0] for k in bundle
-                       if k.endswith("/train/accuracy")})
+    accuracy = train_key("", "accuracy")  # "/train/accuracy", after each model's prefix
+    prefixes = sorted({k.removesuffix(accuracy) for k in bundle if k.endswith(accuracy)})
     for prefix in prefixes:
-        acc, norms = bundle.get(f"{prefix}/train/accuracy"), bundle.get(f"{prefix}/grad/h_norm")
+        acc, norms = bundle.get(train_key(prefix, "accuracy")), bundle.get(grad_key(prefix))
         if not (acc is not None and norms is not None and acc.ndim == 1 and norms.ndim == 2
                 and acc.size and norms.size and acc.dtype.kind in "iuf"
                 and norms.dtype.kind in "iuf"):

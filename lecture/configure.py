@@ -11,7 +11,6 @@ the default bundle or another variant. Imports no torch.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from models.settings import canonical_json, digest, is_default, resolve
 
 __all__ = [
     "add_config_options",
-    "build_bundle",
+    "choose_bundle",
     "config_chosen",
     "config_from_args",
     "data_target",
@@ -86,11 +85,13 @@ def matches(root: Path, cfg: Config) -> bool:
         manifest, _ = validate_bundle(root)
     except BundleError:
         return False
-    saved = json.dumps(manifest["config"], sort_keys=True, separators=(",", ":"))
-    return saved == canonical_json(cfg)
+    try:
+        return canonical_json(manifest["config"]) == canonical_json(cfg)
+    except ValueError:  # a NaN in the saved configuration: no configuration of ours
+        return False
 
 
-def build_bundle(args, console) -> tuple[Path, Config | None]:
+def choose_bundle(args, console) -> tuple[Path, Config | None]:
     """The bundle ``lecture build`` reads, and the configuration to generate it with first
     (None: use it as it is)."""
     if not config_chosen(args):

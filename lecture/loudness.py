@@ -16,9 +16,10 @@ from fractions import Fraction
 import av
 import numpy as np
 
-from scenes.loudness import sample_true_peaks, true_peak
+from scenes.voice.loudness import limiter_gain, sample_true_peaks, true_peak
 
-__all__ = ["AAC_BIT_RATE", "PEAK_LIMIT", "aac_encoder", "fit_true_peaks_to_aac", "roundtrip_aac"]
+__all__ = ["AAC_BIT_RATE", "PEAK_LIMIT", "aac_encoder", "audio_frame", "fit_true_peaks_to_aac",
+           "roundtrip_aac"]
 
 AAC_BIT_RATE = 128_000
 AAC_FRAME = 1024  # samples
@@ -28,9 +29,10 @@ PEAK_LIMIT = -1.0  # dBTP, decoded
 MARGIN = 0.1  # dB
 
 
-def aac_encoder(rate: int) -> av.CodecContext:
-    """The lecture's audio encoder: AAC, mono, ``AAC_BIT_RATE``."""
-    encoder = av.CodecContext.create("aac", "w")
+def aac_encoder(rate: int, encoder: av.CodecContext | None = None) -> av.CodecContext:
+    """The lecture's audio encoder: AAC, mono, ``AAC_BIT_RATE``. The one setup of it: the
+    assembly passes its output stream's ``codec_context`` to be set up the same way."""
+    encoder = encoder or av.CodecContext.create("aac", "w")
     encoder.sample_rate, encoder.layout, encoder.format = rate, "mono", "fltp"
     encoder.bit_rate, encoder.time_base = AAC_BIT_RATE, Fraction(1, rate)
     return encoder
@@ -67,8 +69,6 @@ def fit_true_peaks_to_aac(tracks: list[np.ndarray], rate: int, tries: int = 3
     over an AAC frame either side (the encoder spreads its noise over a frame), so the
     scene's loudness hardly moves. Lowering the limiter's ceiling for the whole scene
     instead cost one scene 2.5 LU in a build: its decoded peak sat where the input had none."""
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d  # slow to import: here
-
     tracks = list(tracks)
     edges = np.cumsum([0, *(len(x) for x in tracks)])
     allowed = 10 ** ((PEAK_LIMIT - MARGIN - 0.1) / 20)
@@ -78,9 +78,8 @@ def fit_true_peaks_to_aac(tracks: list[np.ndarray], rate: int, tries: int = 3
         over = [i for i, p in enumerate(peaks) if p > PEAK_LIMIT - MARGIN]
         if not over or attempt == tries:
             break
-        for i in over:
-            need = np.minimum(1.0, allowed / np.maximum(
-                sample_true_peaks(decoded[edges[i]:edges[i + 1]]), 1e-12))
-            gain = uniform_filter1d(minimum_filter1d(need, 2 * AAC_FRAME + 1), AAC_FRAME)
+        for i in over:  # spread over an AAC frame either side, as the encoder spreads noise
+            gain = limiter_gain(sample_true_peaks(decoded[edges[i]:edges[i + 1]]), allowed,
+                                AAC_FRAME)
             tracks[i] = (tracks[i] * gain).astype(np.float32)
     return tracks, peaks

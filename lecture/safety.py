@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bundle.files import clear_name
 from lecture.provenance import ROOT
 
-__all__ = ["LOCK_NAME", "ROOT", "SafetyError", "check_output_dir", "clear_name", "open_new",
-           "output_lock", "subdir"]
+__all__ = ["LOCK_NAME", "ROOT", "SafetyError", "check_output_dir", "output_lock", "subdir"]
 
 # The source packages: nothing is ever written inside them.
 SOURCE_DIRS = ("bundle", "lecture", "models", "scenes", ".git", ".venv")
@@ -74,26 +74,6 @@ def subdir(parent: Path, name: str) -> Path:
         raise SafetyError(f"{path}: is a symbolic link; refusing to write through it")
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def clear_name(path: Path) -> None:
-    """Free ``path`` for a new file: a file or link there is removed (a link, never what
-    it points to); a directory is left, and the create that follows fails on it."""
-    try:
-        if not stat.S_ISDIR(os.lstat(path).st_mode):
-            os.unlink(path)
-    except FileNotFoundError:
-        pass
-
-
-def open_new(path: Path, mode: str = "w", **kwargs):
-    """Open a fresh file at ``path`` for writing: whatever held the name is removed first and
-    the file is created with ``O_EXCL | O_NOFOLLOW``, so a link planted there (even at the
-    last moment) is never followed."""
-    clear_name(path)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
-                 0o666)
-    return os.fdopen(fd, mode, **kwargs)
 
 
 def _open_lock(path: Path) -> int:

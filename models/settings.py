@@ -16,7 +16,7 @@ import dataclasses
 import hashlib
 import json
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .config import Config, ConfigError, rule_of
@@ -136,9 +136,11 @@ def resolve(base: Config | None = None, *, config_file: Path | None = None,
 # ------------------------------------------------------------------------------ naming
 
 
-def canonical_json(cfg: Config) -> str:
-    """The configuration as JSON with sorted keys and no spaces: one text per configuration."""
-    return json.dumps(cfg.to_dict(), sort_keys=True, separators=(",", ":"), allow_nan=False)
+def canonical_json(cfg: Config | Mapping) -> str:
+    """The configuration (or its dict, as a manifest stores it) as JSON with sorted keys and
+    no spaces: one text per configuration. ValueError for a value JSON cannot hold (NaN)."""
+    values = cfg.to_dict() if isinstance(cfg, Config) else cfg
+    return json.dumps(values, sort_keys=True, separators=(",", ":"), allow_nan=False)
 
 
 def digest(cfg: Config) -> str:

@@ -50,8 +50,10 @@ from manim import (
 from manim.animation.animation import Animation
 
 from .acts import Act
+from .environment import scene_environment
 from .layout import text_mobjects, text_of
 from .lecture_scene import Block, LectureScene
+from .voice.choice import resolve_voice
 
 __all__ = ["Transcript", "preview_act"]
 
@@ -146,8 +148,8 @@ def preview_act(act: Act, data: os.PathLike | str, media_dir: os.PathLike | str,
     scene_class = type(act.scene, (_Preview, getattr(module, act.scene)), {})
     settings = {"dry_run": True, "media_dir": str(Path(media_dir)), "quality": "low_quality",
                 "disable_caching": True, "verbosity": "WARNING", "progress_bar": "none"}
-    env = {"LECTURE_DATA": str(Path(data).resolve()), "LECTURE_VOICE": voice,
-           "LECTURE_LAYOUT": "strict" if strict else "warn"}
+    env = scene_environment(data, resolve_voice(voice).to_env(),
+                            layout="strict" if strict else "warn")
     with _environment(**env), tempconfig(settings):
         scene = scene_class(skip_animations=True)
         scene.render()

@@ -27,14 +27,15 @@ from manim_voiceover.helper import remove_bookmarks
 
 from bundle import DEFAULT_BUNDLE, Bundle, load_bundle
 
+from . import environment
 from .acts import Act
-from .findings import Findings
 from .layout import LayoutError, layout_problems
 from .mobjects import get_chapter_card
-from .speech import speech_service, write_silence
+from .story.findings import Findings
 from .theme import PALETTE, TIMING
-from .voices import DEFAULT_VOICE
-from .word_timing import WordTimedSubtitles
+from .voice.choice import scene_voice
+from .voice.services import speech_service, write_silence
+from .voice.word_timing import WordTimedSubtitles
 
 __all__ = ["Block", "LectureScene"]
 
@@ -64,9 +65,12 @@ class LectureScene(WordTimedSubtitles, VoiceoverScene):
     def setup(self):
         super().setup()
         self.camera.background_color = PALETTE.background
-        self.set_speech_service(speech_service(os.environ.get("LECTURE_VOICE", DEFAULT_VOICE)))
+        voice = scene_voice(os.environ.get(environment.VOICE))
+        if voice.warning:  # a scene run by hand: lecture render has said it already
+            logger.warning("voice: %s", voice.warning)
+        self.set_speech_service(speech_service(voice))
         # Only the arrays this act reads: the renderer has checked the whole bundle.
-        self.data: Bundle = load_bundle(os.environ.get("LECTURE_DATA", DEFAULT_BUNDLE),
+        self.data: Bundle = load_bundle(os.environ.get(environment.DATA, DEFAULT_BUNDLE),
                                         keys=self.act.reads, verify_all=False).view(
             self.act.reads)
         self.findings = Findings(self.data)
@@ -118,7 +122,7 @@ class LectureScene(WordTimedSubtitles, VoiceoverScene):
         if not problems:
             return
         where = f"{type(self).__name__}, section {len(self.renderer.file_writer.sections)}"
-        if os.environ.get("LECTURE_LAYOUT") == "strict":
+        if os.environ.get(environment.LAYOUT) == "strict":
             raise LayoutError(f"{where}: " + "; ".join(problems))
         for problem in problems:
             logger.warning("layout: %s: %s", where, problem)

@@ -40,7 +40,7 @@ from manim import (
     config,
 )
 
-from .numbers import log_fraction
+from .story.numbers import log_fraction
 from .theme import FONTS, LAYOUT, PALETTE, SIZES, grad_to_color, signed_to_color
 
 __all__ = [
@@ -309,7 +309,7 @@ class ExponentAxes(Axes):
 
 class ExponentChart(VGroup):
     """:class:`ExponentAxes` (``axes``) with optional axis names, below and to the left.
-    ``lo``, ``hi`` and ``every`` as :func:`scenes.numbers.exponent_range` gives them."""
+    ``lo``, ``hi`` and ``every`` as :func:`scenes.story.numbers.exponent_range` gives them."""
 
     def __init__(self, steps: int, lo: int, hi: int, every: int = 1, width: float = 9.0,
                  height: float = 4.5, x_label: str | None = None, y_label: str | None = None):

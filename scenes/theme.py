@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from manim import ManimColor, interpolate_color
 
-from .numbers import log_fraction
+from .story.numbers import log_fraction
 
 __all__ = [
     "FONTS", "LAYOUT", "PALETTE", "SIZES", "SYMBOL_COLORS", "TIMING", "grad_to_color",

@@ -10,7 +10,7 @@ def quick_copy(tmp_path):
     """A copy of the small committed test bundle, to break."""
     from pathlib import Path
 
-    from tests import hostile
+    from tests.support import hostile
 
     return hostile.copy_bundle(Path(__file__).parent / "data" / "quick", tmp_path / "b")
 
@@ -32,8 +32,8 @@ def story(tmp_path_factory):
     an act whose inputs are equal in two bundles says the same, so it runs once."""
     from bundle import DEFAULT_BUNDLE, load_bundle
     from scenes.acts import ACTS
-    from tests.previews import preview_all
-    from tests.variants import MATRIX, make_bundles
+    from tests.support.previews import preview_all
+    from tests.support.variants import MATRIX, make_bundles
 
     paths = {"default": DEFAULT_BUNDLE,
              **make_bundles(MATRIX, tmp_path_factory.mktemp("matrix"))}

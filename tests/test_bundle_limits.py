@@ -17,12 +17,12 @@ import numpy as np
 import pytest
 
 from bundle import BundleError, load_bundle
-from bundle import reader as bundle_reader
+from bundle import archive as bundle_archive
 from bundle import writer as bundle_writer
 from bundle.reader import MAX_MANIFEST_BYTES, array_sha256
 from lecture.cli import main
 from lecture.provenance import ROOT
-from tests import hostile
+from tests.support import hostile
 
 QUICK = Path(__file__).parent / "data" / "quick"
 LIMIT_MB = 200
@@ -186,8 +186,8 @@ def test_hashing_copies_nothing():
 
 def test_a_scene_decompresses_only_what_it_reads(monkeypatch):
     reads, opened = [], []
-    real, real_open = bundle_reader._Archive.read, zipfile.ZipFile.open
-    monkeypatch.setattr(bundle_reader._Archive, "read",
+    real, real_open = bundle_archive.Archive.read, zipfile.ZipFile.open
+    monkeypatch.setattr(bundle_archive.Archive, "read",
                         lambda self, key: reads.append(key) or real(self, key))
     monkeypatch.setattr(zipfile.ZipFile, "open",
                         lambda self, info, *a, **k: opened.append(info) or real_open(

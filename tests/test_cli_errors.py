@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from lecture.cli import main
-from tests import hostile
+from tests.support import hostile
 
 QUICK = Path(__file__).parent / "data" / "quick"
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from bundle import load_bundle
-from scenes import findings as f
+from scenes.story import findings as f
 
 QUICK = load_bundle(Path(__file__).parent / "data" / "quick")
 

@@ -26,7 +26,7 @@ from scenes.mobjects import (
     get_polyline,
     get_vector,
 )
-from scenes.numbers import (
+from scenes.story.numbers import (
     exponent_range,
     number_to_tex,
     number_to_text,

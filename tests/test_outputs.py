@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 
 from bundle import DEFAULT_BUNDLE, BundleError, load_bundle, write_bundle
+from bundle import files as bundle_files
 from bundle import writer as bundle_writer
+from bundle.files import open_new
 from bundle.writer import check_replaceable, check_writable
 from lecture.cli import main
 from lecture.provenance import GENERATOR
-from lecture.safety import ROOT, open_new
-from tests import hostile
+from lecture.safety import ROOT
+from tests.support import hostile
 
 QUICK = Path(__file__).parent / "data" / "quick"
 
@@ -118,8 +120,8 @@ def _rewrite(root: Path) -> Path:
 def test_replacing_a_bundle_is_one_exchange(quick_copy, monkeypatch):
     (quick_copy.parent / "beside.txt").write_text("kept")
     swaps = []
-    real = bundle_writer._exchange
-    monkeypatch.setattr(bundle_writer, "_exchange",
+    real = bundle_files._exchange
+    monkeypatch.setattr(bundle_files, "_exchange",
                         lambda a, b: swaps.append((a, b)) or real(a, b))
     _rewrite(quick_copy)
     assert len(swaps) == 1 and swaps[0][1] == quick_copy
@@ -133,7 +135,7 @@ def test_a_failed_swap_leaves_the_old_bundle(quick_copy, monkeypatch):
     def fails(a, b):
         raise OSError(5, "Input/output error", str(b))
 
-    monkeypatch.setattr(bundle_writer, "_exchange", fails)
+    monkeypatch.setattr(bundle_files, "_exchange", fails)
     with pytest.raises(OSError):
         _rewrite(quick_copy)
     assert _tree(quick_copy) == before

@@ -1,6 +1,6 @@
 """Runs as processes: Ctrl-C and SIGTERM stop `lecture data` within 2 s with one line, its
 workers die with it even when it is killed outright, `lecture render` stops its manim
-processes, and one run writes an output at a time. These run `tests/fake_lecture.py`:
+processes, and one run writes an output at a time. These run `tests/support/fake_lecture.py`:
 `lecture` whose training jobs only sleep and whose manim waits, then writes a tiny clip."""
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from lecture.safety import ROOT, SafetyError, output_lock
-from tests.hostile import alive
+from tests.support.hostile import alive
 
 QUICK = Path(__file__).parent / "data" / "quick"
-FAKE = Path(__file__).parent / "fake_lecture.py"
+FAKE = Path(__file__).parent / "support" / "fake_lecture.py"
 
 
 def _start_fake(args: list[str], markers: Path, **env) -> subprocess.Popen:

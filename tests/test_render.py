@@ -18,8 +18,8 @@ from lecture.assemble import SceneClip, chapters_from, format_time
 from lecture.cli import main
 from lecture.render import plan_scenes
 from scenes.acts import ACTS
-from scenes.loudness import TARGET, TOLERANCE, integrated_loudness, true_peak
-from scenes.piper_engine import MODEL_SHA256
+from scenes.voice.loudness import TARGET, TOLERANCE, integrated_loudness, true_peak
+from scenes.voice.piper import MODEL_SHA256
 
 QUICK = Path(__file__).parent / "data" / "quick"
 
@@ -71,8 +71,8 @@ def test_changing_one_array_rerenders_only_the_scenes_that_read_it(tmp_path):
     changed = load_bundle(write_bundle(tmp_path / "changed", arrays, config=bundle.config,
                                        vocab=bundle.vocab,
                                        generator=bundle.manifest["generator"]))
-    before = {r.act.name: r.key for r in plan_scenes(list(ACTS), bundle, tmp_path, "low", "none")}
-    after = {r.act.name: r.key for r in plan_scenes(list(ACTS), changed, tmp_path, "low", "none")}
+    before = {r.act.name: r.key for r in plan_scenes(list(ACTS), bundle, tmp_path, "low", "n")}
+    after = {r.act.name: r.key for r in plan_scenes(list(ACTS), changed, tmp_path, "low", "n")}
     readers = {a.name for a in ACTS if "scalar/factor" in bundle.keys_under(a.reads)}
     assert readers, "some act must show the scalar example"
     assert {name for name in before if before[name] != after[name]} == readers
@@ -81,10 +81,36 @@ def test_changing_one_array_rerenders_only_the_scenes_that_read_it(tmp_path):
     assert all(other[n] != before[n] for n in before)  # quality is an input too
 
 
+def test_a_change_in_any_shared_scene_module_rerenders_every_scene(tmp_path):
+    """The key hashes every module under scenes/ but the act modules, at any depth: story
+    and voice code included (an edit there once left stale scenes), and the bundle package."""
+    from lecture.cache import SCENES_DIR, shared_code, shared_code_digest
+
+    scenes, bundle_dir = tmp_path / "scenes", tmp_path / "bundle"
+    shutil.copytree(SCENES_DIR, scenes, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(SCENES_DIR.parent / "bundle", bundle_dir,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    hashed = {p.relative_to(tmp_path).as_posix() for p in shared_code(scenes, bundle_dir)}
+    assert {"scenes/story/findings.py", "scenes/voice/services.py", "scenes/theme.py",
+            "scenes/acts/__init__.py", "bundle/reader.py"} <= hashed
+    assert not any(name.startswith("scenes/acts/act") for name in hashed)
+    before = shared_code_digest(scenes, bundle_dir)
+    for module in ("story/numbers.py", "voice/lexicon.py", "mobjects.py"):
+        path = scenes / module
+        original = path.read_text()
+        path.write_text(original + "\n# edited\n")
+        assert shared_code_digest(scenes, bundle_dir) != before, module
+        path.write_text(original)
+    assert shared_code_digest(scenes, bundle_dir) == before
+    act = scenes / "acts" / f"{ACTS[0].module}.py"
+    act.write_text(act.read_text() + "\n# edited\n")  # an act's own edit: its key alone
+    assert shared_code_digest(scenes, bundle_dir) == before
+
+
 def test_variants_share_their_scenes_through_the_cache(tmp_path):
     """A scene rendered for one variant is kept; building that variant again restores it
     instead of rendering it (the scene cache, OUT/.cache/scenes)."""
-    from lecture.render import KEEP_VERSIONS, SceneResult, restore_scene, store_scene
+    from lecture.cache import KEEP_VERSIONS, SceneResult, restore_scene, store_scene
 
     video = tmp_path / "scenes" / "01_hook.mp4"
     video.parent.mkdir()

@@ -22,10 +22,9 @@ import numpy as np
 import pytest
 from av.video.frame import PictureType
 
-import lecture.slides as slides_mod
+import lecture.deck.build as slides_mod
 from lecture.cli import main
-from lecture.deck_server import DeckServer
-from lecture.slides import (
+from lecture.deck.build import (
     MIN_SLIDE,
     DeckError,
     SceneSource,
@@ -33,6 +32,7 @@ from lecture.slides import (
     plan_slides,
     slide_spans,
 )
+from lecture.deck.server import DeckServer
 
 FPS = 30
 SIZE = (640, 360)
@@ -250,7 +250,7 @@ def test_each_slide_carries_its_own_narration(synthetic_deck):
 
 def test_stills_are_exact_though_decoding_skips_frames(synthetic_deck):
     """The handout's stills skip non-reference frames while decoding; still the same."""
-    from lecture.slides import scene_stills
+    from lecture.deck.build import scene_stills
 
     _, scenes, _ = synthetic_deck
     for scene in scenes:
@@ -392,7 +392,7 @@ def test_deck_server_answers_byte_ranges(tmp_path):
 
 @pytest.fixture(scope="session")
 def browser_ready():
-    from tests.browser import missing_browser
+    from tests.support.browser import missing_browser
 
     problem = missing_browser()
     if problem:
@@ -402,7 +402,7 @@ def browser_ready():
 def check_in_browser(deck: Path, manifest: dict, sources: dict[str, Path],
                      shots: list[int], play_through: bool = False) -> dict:
     """Load ``deck`` from a local server and check what the issue asks; return timings."""
-    from tests.browser import (
+    from tests.support.browser import (
         Browser,
         check_arrow_keys,
         check_videos,

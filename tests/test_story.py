@@ -14,11 +14,11 @@ import re
 import pytest
 
 from scenes.acts import ACTS
-from scenes.findings import GROWS, SOLVED, VANISHED
-from scenes.names import MODEL_NAMES
-from scenes.numbers import percent_to_words
-from tests.oracle import Oracle
-from tests.variants import MATRIX
+from scenes.story.findings import GROWS, SOLVED, VANISHED
+from scenes.story.names import MODEL_NAMES
+from scenes.story.numbers import percent_to_words
+from tests.support.oracle import Oracle
+from tests.support.variants import MATRIX
 
 # What each configuration must make the lecture say, so the matrix keeps covering the
 # outcomes it was chosen for (the phrases come from the branches of the acts).

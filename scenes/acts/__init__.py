@@ -7,14 +7,34 @@ each act's scene class points at its own record (``act = act_named("hook")``), s
 scene needs no list.
 
 ``reads`` names the bundle arrays a scene draws from, as keys or key prefixes (``"lstm/grad"``
-covers ``"lstm/grad/h_norm"``), plus the manifest fields it prints, as ``"config/<field>"`` or
-``"generator/<field>"``. A scene sees nothing else, and its cached video is reused until one
-of them changes.
+covers ``"lstm/grad/h_norm"``) built by the contract's key builders, plus the manifest fields
+it prints, as ``"config/<field>"`` or ``"generator/<field>"``. A scene sees nothing else, and
+its cached video is reused until one of them changes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+
+from bundle.contract import (
+    ACTIVATIONS,
+    CUISINE_MODEL,
+    FEEDFORWARD_PREFIX,
+    MODEL_KINDS,
+    SCALAR_PREFIX,
+    SWEEP_MODELS,
+    SWEEP_PREFIX,
+    SWEEP_SEQ_LEN,
+    activation_key,
+    gate_key,
+    grad_key,
+    model_part,
+    param_key,
+    probe_key,
+    scalar_key,
+    sweep_key,
+    train_key,
+)
 
 __all__ = ["ACTS", "THUMBNAIL", "Act", "act_named"]
 
@@ -34,35 +54,35 @@ def _numbered(*acts: Act) -> tuple[Act, ...]:
     return tuple(replace(act, number=i, total=len(acts)) for i, act in enumerate(acts, 1))
 
 
+TANH, TRAIN_ACCURACY = "rnn_tanh", "accuracy"
+
 ACTS = _numbered(
     Act("hook", "act01_hook", "Hook", "The vanishing gradient problem",
-        reads=("rnn_tanh/grad", "rnn_tanh/train/accuracy")),
+        reads=(model_part(TANH, "grad"), train_key(TANH, TRAIN_ACCURACY))),
     Act("feedforward", "act02_feedforward", "TrainingFeedForward",
-        "Training a feed-forward network", reads=("feedforward",)),
+        "Training a feed-forward network", reads=(FEEDFORWARD_PREFIX,)),
     Act("rnn", "act03_rnn", "HowAnRnnWorks", "How an RNN works",
-        reads=("rnn_tanh/probe", "rnn_tanh/train/accuracy", "lstm/probe/prob",
-               "lstm/probe/tokens", "lstm/probe/target")),
+        reads=(model_part(TANH, "probe"), train_key(TANH, TRAIN_ACCURACY),
+               *(probe_key("lstm", name) for name in ("prob", "tokens", "target")))),
     Act("bptt", "act04_bptt", "BackpropThroughTime", "Backpropagation through time",
-        reads=("rnn_tanh/param/weight_hh_l0", "rnn_tanh/grad/h_norm", "scalar")),
+        reads=(param_key(TANH, "weight_hh_l0"), grad_key(TANH), SCALAR_PREFIX)),
     Act("vanish_explode", "act05_vanish_explode", "VanishOrExplode", "Vanishing and exploding",
-        reads=("scalar/w", "scalar/factor")),
+        reads=(scalar_key("w"), scalar_key("factor"))),
     Act("why_problem", "act06_why_problem", "WhyItIsAProblem", "Why it is a problem",
-        reads=("rnn_tanh/grad", "rnn_tanh/probe/tokens", "rnn_tanh/probe/target",
-               "rnn_tanh/train/accuracy", "sweep/seq_len", "sweep/rnn_tanh/accuracy")),
+        reads=(model_part(TANH, "grad"), probe_key(TANH, "tokens"), probe_key(TANH, "target"),
+               train_key(TANH, TRAIN_ACCURACY), SWEEP_SEQ_LEN, sweep_key(TANH))),
     Act("fixes", "act07_fixes", "ThreeFixes", "Three fixes",
-        reads=("activation/x", "activation/d_sigmoid", "activation/d_tanh",
-               "activation/d_relu", "rnn_sigmoid/grad/h_norm", "rnn_tanh/grad",
-               "rnn_relu/grad/h_norm", "irnn/grad", "irnn/param/weight_hh_l0",
-               "rnn_sigmoid/train/accuracy", "rnn_tanh/train/accuracy",
-               "rnn_relu/train/accuracy", "irnn/train/accuracy", "lstm/train/accuracy",
-               "gru/train/accuracy")),
-    Act("lstm", "act08_lstm", "TheLstm", "The LSTM", reads=("cuisine/lstm/probe",)),
+        reads=(activation_key("x"), *(activation_key(f"d_{name}") for name in ACTIVATIONS),
+               grad_key("rnn_sigmoid"), model_part(TANH, "grad"), grad_key("rnn_relu"),
+               model_part("irnn", "grad"), param_key("irnn", "weight_hh_l0"),
+               *(train_key(kind, TRAIN_ACCURACY) for kind in MODEL_KINDS))),
+    Act("lstm", "act08_lstm", "TheLstm", "The LSTM", reads=(model_part(CUISINE_MODEL, "probe"),)),
     Act("highway", "act09_highway", "GradientHighway", "The gradient highway",
-        reads=("lstm/probe/gate/forget", "lstm/grad/c_norm", "rnn_tanh/grad/h_norm",
-               "rnn_tanh/train", "irnn/train", "lstm/train", "gru/train", "sweep")),
+        reads=(gate_key("lstm", "forget"), grad_key("lstm", "c"), grad_key(TANH),
+               *(model_part(kind, "train") for kind in SWEEP_MODELS), SWEEP_PREFIX)),
     Act("summary", "act10_summary", "Summary", "Summary and references",
-        reads=("rnn_tanh/grad/h_norm", "rnn_tanh/train/accuracy", "lstm/train/accuracy",
-               "lstm/grad/c_norm", "lstm/probe/gate/forget", "config/seed",
+        reads=(grad_key(TANH), train_key(TANH, TRAIN_ACCURACY), train_key("lstm", TRAIN_ACCURACY),
+               grad_key("lstm", "c"), gate_key("lstm", "forget"), "config/seed",
                "generator/torch")),
 )
 

@@ -2,11 +2,12 @@
 
 from manim import *
 
+from bundle.contract import grad_key
 from scenes.acts import act_named
-from scenes.findings import gradient_ratio
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import GradientChart, get_bullets, get_caption, get_heading, get_text
-from scenes.numbers import number_to_text, number_to_words
+from scenes.story.findings import gradient_ratio
+from scenes.story.numbers import number_to_text, number_to_words
 from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING
 
 BOOK_LINES = (
@@ -94,7 +95,7 @@ class Hook(LectureScene):
 
     def tease_the_data(self):
         self.next_section("A first look at the data")
-        norms = self.data["rnn_tanh/grad/h_norm"][-1]
+        norms = self.data[grad_key("rnn_tanh")][-1]
         steps = len(norms)
         low, high = 10.0 ** np.floor(np.log10(norms[norms > 0].min())), norms.max()
         heading = get_heading("A real RNN, trained on a real task")

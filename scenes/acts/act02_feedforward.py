@@ -5,10 +5,10 @@ from manim import *
 from bundle.contract import FEEDFORWARD, feedforward_key
 from scenes.acts import act_named
 from scenes.equations import get_equation
-from scenes.findings import small_factors
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import fit_width, get_caption, get_heading
-from scenes.numbers import factor_to_tex, number_to_tex, number_to_words
+from scenes.story.findings import small_factors
+from scenes.story.numbers import factor_to_tex, number_to_tex, number_to_words
 from scenes.theme import PALETTE, SIZES, TIMING
 
 

@@ -3,6 +3,7 @@ every step, then a real network reading a real sentence, its hidden states and i
 
 from manim import *
 
+from bundle.contract import probe_key
 from scenes.acts import act_named
 from scenes.equations import get_equation
 from scenes.lecture_scene import LectureScene
@@ -16,7 +17,7 @@ from scenes.mobjects import (
     get_text,
     get_vector,
 )
-from scenes.numbers import percent_to_text, percent_to_words
+from scenes.story.numbers import percent_to_text, percent_to_words
 from scenes.theme import LAYOUT, PALETTE, SIZES, SYMBOL_COLORS, TIMING
 
 SHOWN = 3  # words shown at each end of the probe sentence
@@ -137,8 +138,8 @@ class HowAnRnnWorks(LectureScene):
 
     def read_a_real_sentence(self):
         self.next_section("A real sentence")
-        tokens = self.data["rnn_tanh/probe/tokens"]
-        hidden = self.data["rnn_tanh/probe/h"]
+        tokens = self.data[probe_key("rnn_tanh", "tokens")]
+        hidden = self.data[probe_key("rnn_tanh", "h")]
         steps, size = hidden.shape
         shown = [*range(min(SHOWN, steps)), *range(max(steps - SHOWN, SHOWN), steps)]
         words = self.data.words("recall", [tokens[t] for t in shown])
@@ -183,11 +184,11 @@ class HowAnRnnWorks(LectureScene):
 
     def read_out_the_answer(self):
         self.next_section("The answer")
-        prob = self.data["rnn_tanh/probe/prob"][-1]
+        prob = self.data[probe_key("rnn_tanh", "prob")][-1]
         classes = self.data.vocab["recall"]["classes"]
-        target = int(self.data["rnn_tanh/probe/target"])
+        target = int(self.data[probe_key("rnn_tanh", "target")])
         chance = 1 / len(classes)
-        cue = self.data.words("recall", self.data["rnn_tanh/probe/tokens"][:1])[0]
+        cue = self.data.words("recall", self.data[probe_key("rnn_tanh", "tokens")][:1])[0]
         arrow = Arrow(self.last_cell.get_right(), self.last_cell.get_right() + RIGHT * 0.8,
                       buff=0.05, color=PALETTE.weight_y, stroke_width=4)
         bars = get_prob_bars(prob, classes, PALETTE.rnn_tanh, target)
@@ -201,9 +202,9 @@ class HowAnRnnWorks(LectureScene):
                       Indicate(bars[target].name, color=PALETTE.accent))
         with self.narrate(self.judge_the_answer(classes[target], chance)):
             self.play(Circumscribe(bars, color=PALETTE.accent))
-        lstm_tokens = self.data["lstm/probe/tokens"]
-        if np.array_equal(lstm_tokens, self.data["rnn_tanh/probe/tokens"]):
-            lstm = self.data["lstm/probe/prob"][-1]
+        lstm_tokens = self.data[probe_key("lstm", "tokens")]
+        if np.array_equal(lstm_tokens, self.data[probe_key("rnn_tanh", "tokens")]):
+            lstm = self.data[probe_key("lstm", "prob")][-1]
             lstm_bars = get_prob_bars(lstm, classes, PALETTE.lstm, target).move_to(bars)
             lstm_who = get_text("LSTM", SIZES.small, PALETTE.lstm).move_to(who)
             with self.narrate(self.compare_the_lstm(classes[target])):

@@ -2,12 +2,13 @@
 
 from manim import *
 
+from bundle.contract import grad_key, param_key, scalar_key
 from scenes.acts import act_named
 from scenes.equations import get_equation
-from scenes.findings import gradient_ratio, step_factors
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import UnrolledChain, get_backward_arrows, get_heading, get_heatmap, get_text
-from scenes.numbers import number_to_tex, number_to_text, number_to_words
+from scenes.story.findings import gradient_ratio, step_factors
+from scenes.story.numbers import number_to_tex, number_to_text, number_to_words
 from scenes.theme import PALETTE, SIZES, SYMBOL_COLORS, TIMING
 
 STEPS = 5  # cells in the drawn chain: a picture, not the data's sequence length
@@ -180,7 +181,7 @@ class BackpropThroughTime(LectureScene):
 
     def explode_or_vanish(self):
         self.next_section("Explode or vanish")
-        weights, factors = self.data["scalar/w"], self.data["scalar/factor"]
+        weights, factors = self.data[scalar_key("w")], self.data[scalar_key("factor")]
         big, small = int(np.argmax(weights)), int(np.argmin(weights))
         rows = VGroup(
             get_equation(rf"W_h = {weights[big]:g} > 1 \text{{: the gradient explodes}}",
@@ -219,8 +220,8 @@ class BackpropThroughTime(LectureScene):
 
     def measure_a_real_rnn(self):
         self.next_section("A real RNN")
-        w_h = self.data["rnn_tanh/param/weight_hh_l0"]
-        norms = self.data["rnn_tanh/grad/h_norm"][-1]
+        w_h = self.data[param_key("rnn_tanh", "weight_hh_l0")]
+        norms = self.data[grad_key("rnn_tanh")][-1]
         stretch = float(np.linalg.norm(w_h, 2))
         _, ratios = step_factors(norms)
         typical = float(np.median(ratios)) if ratios.size else 0.0

@@ -2,6 +2,7 @@
 
 from manim import *
 
+from bundle.contract import scalar_key
 from scenes.acts import act_named
 from scenes.equations import get_equation
 from scenes.lecture_scene import LectureScene
@@ -14,7 +15,7 @@ from scenes.mobjects import (
     get_heading,
     get_text,
 )
-from scenes.numbers import exponent_range, number_to_tex, number_to_words
+from scenes.story.numbers import exponent_range, number_to_tex, number_to_words
 from scenes.theme import PALETTE, SIZES, SYMBOL_COLORS, TIMING
 
 SHOWN_TERMS = 6  # how many factors the multiplication rows write out
@@ -139,7 +140,7 @@ class VanishOrExplode(LectureScene):
 
     def multiply_again_and_again(self):
         self.next_section("Multiply again and again")
-        ws, factors = self.data["scalar/w"], self.data["scalar/factor"]
+        ws, factors = self.data[scalar_key("w")], self.data[scalar_key("factor")]
         terms = min(SHOWN_TERMS, factors.shape[1] - 1)
         heading = get_heading(f"{terms} steps back: w multiplied {terms} times")
         table = ProductTable(ws, factors, terms).shift(UP * 0.4)
@@ -174,7 +175,7 @@ class VanishOrExplode(LectureScene):
 
     def draw_the_factors(self):
         self.next_section("The factor against k")
-        ws, factors = self.data["scalar/w"], self.data["scalar/factor"]
+        ws, factors = self.data[scalar_key("w")], self.data[scalar_key("factor")]
         steps = factors.shape[1] - 1
         heading = get_heading("The gradient factor after k steps back")
         chart = ExponentChart(steps, *exponent_range(factors), width=8.4, height=5.1,

@@ -4,13 +4,8 @@ clouds sentence it cannot finish; and its bias towards short-term dependencies."
 
 from manim import *
 
+from bundle.contract import SWEEP_SEQ_LEN, grad_key, probe_key, sweep_key, train_key
 from scenes.acts import act_named
-from scenes.findings import (
-    first_failing_length,
-    gradient_ratio,
-    slope_change,
-    telescoping_factors,
-)
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import (
     GradientChart,
@@ -20,7 +15,13 @@ from scenes.mobjects import (
     get_text,
     get_words,
 )
-from scenes.numbers import (
+from scenes.story.findings import (
+    first_failing_length,
+    gradient_ratio,
+    slope_change,
+    telescoping_factors,
+)
+from scenes.story.numbers import (
     log_fraction,
     number_to_tex,
     number_to_text,
@@ -77,11 +78,11 @@ class WhyItIsAProblem(LectureScene):
         self.favour_short_term()
 
     def load_gradients(self):
-        self.norms = self.data["rnn_tanh/grad/h_norm"]  # (S, T)
-        self.steps = self.data["rnn_tanh/grad/step"]
+        self.norms = self.data[grad_key("rnn_tanh")]  # (S, T)
+        self.steps = self.data[grad_key("rnn_tanh", "step")]
         positive = self.norms[self.norms > 0]
         self.low, self.high = float(positive.min()), float(positive.max())
-        self.words = self.data.words("recall", self.data["rnn_tanh/probe/tokens"])
+        self.words = self.data.words("recall", self.data[probe_key("rnn_tanh", "tokens")])
 
     def shrink_backward(self):
         self.next_section("The gradient shrinks backward")
@@ -250,7 +251,7 @@ class WhyItIsAProblem(LectureScene):
         self.next_section("The clouds are dark")
         final, words = self.norms[-1], self.words
         classes = self.data.vocab["recall"]["classes"]
-        target = int(self.data["rnn_tanh/probe/target"])
+        target = int(self.data[probe_key("rnn_tanh", "target")])
         shown = [*words[:SHOWN], "...", *words[-SHOWN - 1:], "____"]
         sentence = get_words(shown, SIZES.body).shift(UP * 0.9)
         cue, blank = sentence[0], sentence[-1]
@@ -284,7 +285,7 @@ class WhyItIsAProblem(LectureScene):
                             "all: it is exactly zero.")
         weaker.next_to(answer, DOWN, buff=0.5).set_x(0)
         fit_width(weaker)
-        accuracy = float(self.data["rnn_tanh/train/accuracy"][-1])
+        accuracy = float(self.data[train_key("rnn_tanh", "accuracy")][-1])
         chance = 1 / len(classes)
         scores = VGroup(*(VGroup(get_text(name, SIZES.label, color),
                                  Rectangle(width=max(6 * value, 0.02), height=0.3,
@@ -313,8 +314,8 @@ class WhyItIsAProblem(LectureScene):
 
     def favour_short_term(self):
         self.next_section("Short-term bias")
-        lengths = self.data["sweep/seq_len"]
-        accuracy = self.data["sweep/rnn_tanh/accuracy"]
+        lengths = self.data[SWEEP_SEQ_LEN]
+        accuracy = self.data[sweep_key("rnn_tanh")]
         chance = 1 / len(self.data.vocab["recall"]["classes"])
         bias = self.findings.short_term_bias("rnn_tanh").holds
         heading = get_heading("Biased towards short-term dependencies" if bias else

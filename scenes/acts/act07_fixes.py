@@ -2,9 +2,8 @@
 
 from manim import *
 
-from bundle.contract import ACTIVATIONS, activation_key
+from bundle.contract import ACTIVATIONS, activation_key, grad_key, param_key, train_key
 from scenes.acts import act_named
-from scenes.findings import gradient_ratio, relative_to_last
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import (
     ExponentChart,
@@ -16,8 +15,9 @@ from scenes.mobjects import (
     get_polyline,
     get_text,
 )
-from scenes.names import MODEL_NAMES
-from scenes.numbers import (
+from scenes.story.findings import gradient_ratio, relative_to_last
+from scenes.story.names import MODEL_NAMES
+from scenes.story.numbers import (
     exponent_range,
     number_to_tex,
     number_to_words,
@@ -41,7 +41,7 @@ class ThreeFixes(LectureScene):
         self.tease_the_gates()
 
     def accuracy(self, model: str) -> float:
-        return float(self.data[f"{model}/train/accuracy"][-1])
+        return float(self.data[train_key(model, "accuracy")][-1])
 
     def list_the_fixes(self):
         self.next_section("Three fixes")
@@ -59,7 +59,7 @@ class ThreeFixes(LectureScene):
 
     def compare_the_slopes(self):
         self.next_section("Activation slopes")
-        x = self.data["activation/x"]
+        x = self.data[activation_key("x")]
         slopes = {name: self.data[activation_key(f"d_{name}")] for name in ACTIVATIONS}
         top = max(float(s.max()) for s in slopes.values())
         heading = get_heading("1. Choose activation functions wisely")
@@ -87,7 +87,7 @@ class ThreeFixes(LectureScene):
                           color=PALETTE.sigmoid, stroke_width=2)
         peak_label = MathTex(rf"\text{{at most }} {peak:.3g}", font_size=SIZES.equation,
                              color=PALETTE.sigmoid).next_to(mark, RIGHT, buff=0.3)
-        steps = len(self.data["rnn_tanh/grad/h_norm"][-1])
+        steps = len(self.data[grad_key("rnn_tanh")][-1])
         power = MathTex(rf"{peak:.3g}^{{{steps}}} = {number_to_tex(peak ** steps)}",
                         font_size=SIZES.body * 1.2, color=PALETTE.sigmoid)
         power.next_to(peak_label, UP, buff=0.6, aligned_edge=LEFT)
@@ -115,7 +115,7 @@ class ThreeFixes(LectureScene):
     def measure_the_activations(self):
         self.next_section("Measured")
         models = ("rnn_sigmoid", "rnn_tanh", "rnn_relu")
-        ratios = np.array([gradient_ratio(self.data[f"{m}/grad/h_norm"][-1]) for m in models])
+        ratios = np.array([gradient_ratio(self.data[grad_key(m)][-1]) for m in models])
         lo, _, _ = exponent_range(ratios)
         heading = get_heading("Measured: gradient at the first word, over the last")
         chart = GradientChart(ratios, 10.0**lo, max(1.0, ratios.max()), width=7.5,
@@ -149,7 +149,7 @@ class ThreeFixes(LectureScene):
 
     def start_at_the_identity(self):
         self.next_section("Identity initialisation")
-        trained = self.data["irnn/param/weight_hh_l0"]
+        trained = self.data[param_key("irnn", "weight_hh_l0")]
         size = trained.shape[0]
         scale = max(1.0, float(np.abs(trained).max()))
         heading = get_heading("2. Start the recurrent weights at the identity")
@@ -185,8 +185,8 @@ class ThreeFixes(LectureScene):
     def compare_the_flow(self):
         self.next_section("Gradient flow")
         models = ("rnn_tanh", "irnn")
-        norms = {m: self.data[f"{m}/grad/h_norm"] for m in models}
-        steps = self.data["irnn/grad/step"]
+        norms = {m: self.data[grad_key(m)] for m in models}
+        steps = self.data[grad_key("irnn", "step")]
         length = norms["irnn"].shape[1]
         t = np.arange(1, length + 1)
         scaled = {m: relative_to_last(n) for m, n in norms.items()}  # each over its last

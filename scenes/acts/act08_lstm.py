@@ -5,12 +5,13 @@ from itertools import pairwise
 
 from manim import *
 
+from bundle.contract import CUISINE_MODEL, gate_key, probe_key
 from scenes.acts import act_named
 from scenes.equations import get_lstm_equation
-from scenes.findings import CuisineStory
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import LstmCell, fit_width, get_bullets, get_caption, get_heading, get_text
-from scenes.numbers import number_to_words, percent_to_text, percent_to_words
+from scenes.story.findings import CuisineStory
+from scenes.story.numbers import number_to_words, percent_to_text, percent_to_words
 from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING
 
 # The tutorial's example, and the words it hinges on (found in the probe by scanning).
@@ -157,10 +158,9 @@ class TheLstm(LectureScene):
 
     def watch_the_gates(self):
         self.next_section("A real LSTM reads the sentence")
-        probe = "cuisine/lstm/probe"
-        words = self.data.words("cuisine", self.data[f"{probe}/tokens"])
-        gates = self.data[f"{probe}/gate/forget"]  # (T, H)
-        inputs = self.data[f"{probe}/gate/input"].mean(axis=1)  # (T,)
+        words = self.data.words("cuisine", self.data[probe_key(CUISINE_MODEL, "tokens")])
+        gates = self.data[gate_key(CUISINE_MODEL, "forget")]  # (T, H)
+        inputs = self.data[gate_key(CUISINE_MODEL, "input")].mean(axis=1)  # (T,)
         story = self.findings.cuisine_story(SECOND_NAME, FIRST_DISH, FIRST_ANSWER)
         at, forget = story.at, story.forget
         dish = story.first_dish if story.first_dish is not None else at.first_dish
@@ -218,7 +218,7 @@ class TheLstm(LectureScene):
                         story: CuisineStory):
         """The model's answer after each word, on the same word axis as the gates."""
         at = story.at
-        prob = self.data["cuisine/lstm/probe/prob"]  # (T, C)
+        prob = self.data[probe_key(CUISINE_MODEL, "prob")]  # (T, C)
         classes = self.data.vocab["cuisine"]["classes"]
         steps, first, final, switch = len(prob), at.first, at.final, at.switch
         low = get_word_axes(steps, 10.4, 1.5).align_to(top, LEFT).set_y(-1.6)
@@ -236,7 +236,7 @@ class TheLstm(LectureScene):
         p = prob[switch, final]
         note = get_text(f"{classes[final]} {percent_to_text(p)}", SIZES.small, CLASS_COLORS[1])
         note.next_to(low.c2p(switch, p), LEFT, buff=0.15)
-        target = classes[int(self.data["cuisine/lstm/probe/target"])]
+        target = classes[int(self.data[probe_key(CUISINE_MODEL, "target")])]
         if first != final and story.right:
             said = (f"{classes[first]}, until it switches to {classes[final]} exactly at "
                     f"{words[switch]}, with {percent_to_words(p)} percent")

@@ -5,14 +5,14 @@ import math
 
 from manim import *
 
-from bundle.contract import SWEEP_MODELS
+from bundle.contract import SWEEP_MODELS, SWEEP_SEQ_LEN, gate_key, grad_key, sweep_key, train_key
 from scenes.acts import act_named
 from scenes.equations import get_lstm_equation
-from scenes.findings import gradient_ratio, group_by_end, length_reach, relative_to_last
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import ExponentChart, LstmCell, fit_width, get_caption, get_heading, get_text
-from scenes.names import MODEL_NAMES
-from scenes.numbers import (
+from scenes.story.findings import gradient_ratio, group_by_end, length_reach, relative_to_last
+from scenes.story.names import MODEL_NAMES
+from scenes.story.numbers import (
     exponent_range,
     number_to_tex,
     number_to_text,
@@ -64,7 +64,7 @@ class GradientHighway(LectureScene):
     def open_the_highway(self):
         self.next_section("An additive path")
         cell = LstmCell(width=6.2, height=3.0).move_to(UP * 1.45)
-        forget = float(self.data["lstm/probe/gate/forget"].mean())
+        forget = float(self.data[gate_key("lstm", "forget")].mean())
         update = get_lstm_equation("update", size=SIZES.equation)
         slope = get_lstm_equation("cell_gradient", size=SIZES.equation)
         VGroup(update, slope).arrange(DOWN, buff=0.35).next_to(cell, DOWN, buff=0.35)
@@ -99,8 +99,8 @@ class GradientHighway(LectureScene):
 
     def compare_gradients(self):
         self.next_section("The same sentence, two models")
-        rnn = self.data["rnn_tanh/grad/h_norm"][-1]  # (T,) final weights
-        lstm = self.data["lstm/grad/c_norm"][-1]
+        rnn = self.data[grad_key("rnn_tanh")][-1]  # (T,) final weights
+        lstm = self.data[grad_key("lstm", "c")][-1]
         curves = {"rnn_tanh": relative_to_last(rnn), "lstm": relative_to_last(lstm)}
         steps = len(rnn)
         lo, hi, every = exponent_range(np.concatenate(list(curves.values())), step_max=5)
@@ -150,8 +150,8 @@ class GradientHighway(LectureScene):
 
     def compare_training(self):
         self.next_section("Who learns")
-        curves = {m: self.data[f"{m}/train/accuracy"] for m in SWEEP_MODELS}
-        last = int(max(self.data[f"{m}/train/step"][-1] for m in SWEEP_MODELS))
+        curves = {m: self.data[train_key(m, "accuracy")] for m in SWEEP_MODELS}
+        last = int(max(self.data[train_key(m, "step")][-1] for m in SWEEP_MODELS))
         chance = 1 / len(self.data.vocab["recall"]["classes"])
         tick = 10 ** math.floor(math.log10(last)) if last >= 10 else 1
         axes = Axes(x_range=[0, last, tick], y_range=[0, 1, 0.25], x_length=9.5, y_length=4.4,
@@ -167,7 +167,7 @@ class GradientHighway(LectureScene):
         dashed = DashedLine(axes.c2p(0, chance), axes.c2p(last, chance), color=PALETTE.muted)
         chance_label = get_text(f"chance {percent_to_text(chance)}", SIZES.small, PALETTE.muted)
         chance_label.next_to(axes.c2p(last * 0.5, chance), DOWN, buff=0.3)
-        lines = {m: axes.plot_line_graph(self.data[f"{m}/train/step"], curves[m],
+        lines = {m: axes.plot_line_graph(self.data[train_key(m, "step")], curves[m],
                                          add_vertex_dots=False, line_color=PALETTE.model(m),
                                          stroke_width=4) for m in SWEEP_MODELS}
         labels = VGroup()
@@ -201,9 +201,9 @@ class GradientHighway(LectureScene):
 
     def sweep_the_length(self):
         self.next_section("Longer sentences")
-        lengths = self.data["sweep/seq_len"]
-        models = [m for m in SWEEP_MODELS if f"sweep/{m}/accuracy" in self.data]
-        values = np.array([self.data[f"sweep/{m}/accuracy"] for m in models])  # (models, L)
+        lengths = self.data[SWEEP_SEQ_LEN]
+        models = [m for m in SWEEP_MODELS if sweep_key(m) in self.data]
+        values = np.array([self.data[sweep_key(m)] for m in models])  # (models, L)
         table = AccuracyTable(values, [MODEL_NAMES[m] for m in models], lengths,
                               [PALETTE.model(m) for m in models])
         heading = get_heading("Final accuracy against sentence length")

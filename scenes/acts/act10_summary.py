@@ -3,11 +3,12 @@ the tutorial's sources, and where every number came from."""
 
 from manim import *
 
+from bundle.contract import grad_key, train_key
 from scenes.acts import act_named
-from scenes.findings import gradient_ratio
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import fit_width, get_bullets, get_heading, get_text
-from scenes.numbers import number_to_text, number_to_words, percent_to_text, percent_to_words
+from scenes.story.findings import gradient_ratio
+from scenes.story.numbers import number_to_text, number_to_words, percent_to_text, percent_to_words
 from scenes.theme import PALETTE, SIZES, TIMING
 
 # (authors and year, title and venue): the tutorial's references, then the two papers
@@ -43,11 +44,11 @@ class Summary(LectureScene):
 
     def recap_the_lecture(self):
         self.next_section("Summary")
-        norms = self.data["rnn_tanh/grad/h_norm"][-1]  # (T,) final weights
+        norms = self.data[grad_key("rnn_tanh")][-1]  # (T,) final weights
         ratio = gradient_ratio(norms)
         steps = len(norms)
-        rnn = float(self.data["rnn_tanh/train/accuracy"][-1])
-        lstm = float(self.data["lstm/train/accuracy"][-1])
+        rnn = float(self.data[train_key("rnn_tanh", "accuracy")][-1])
+        lstm = float(self.data[train_key("lstm", "accuracy")][-1])
         heading = get_heading("Summary")
         found = self.findings
         shown, said = self.sum_up_the_rnn(ratio, steps, rnn, lstm)

@@ -1,6 +1,6 @@
 """Serve a deck folder on localhost, with the byte ranges browsers ask for to seek a video.
 
-``python -m lecture.deck_server out/deck [--port 8000]``, then open the address it prints.
+``python -m lecture.deck.server out/deck [--port 8000]``, then open the address it prints.
 Python's own ``http.server`` answers every request with the whole file, and a browser then
 cannot seek within a slide's video (nor restart it when you step back onto it).
 """
@@ -22,7 +22,7 @@ __all__ = ["DeckServer", "serve"]
 class RangeRequestHandler(SimpleHTTPRequestHandler):
     """``SimpleHTTPRequestHandler`` that honours a single ``Range: bytes=a-b``."""
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):  # the base class's name
         self.server.requests.append(self.path)
 
     def send_head(self):
@@ -39,7 +39,7 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
         if start > end or start >= size:
             self.send_error(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
             return None
-        f = open(path, "rb")  # noqa: SIM115 - the base class closes it after copyfile
+        f = open(path, "rb")  # the base class closes it after copyfile
         f.seek(start)
         self.send_response(HTTPStatus.PARTIAL_CONTENT)
         self.send_header("Content-Type", self.guess_type(str(path)))
@@ -101,7 +101,7 @@ def serve(folder: Path, port: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lecture.deck_server",
+    parser = argparse.ArgumentParser(prog="python -m lecture.deck.server",
                                      description="Serve a deck folder on localhost.")
     parser.add_argument("folder", type=Path, nargs="?", default=Path("out/deck"))
     parser.add_argument("--port", type=int, default=8000)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
-    "CEILING", "TARGET", "TOLERANCE", "Loudness", "limit", "measure", "normalise",
+    "CEILING", "TARGET", "TOLERANCE", "Loudness", "limit", "limiter_gain", "measure", "normalise",
     "sample_true_peaks", "true_peak",
 ]
 
@@ -73,22 +73,26 @@ def measure(x: np.ndarray, rate: int) -> Loudness:
     return Loudness(integrated_loudness(x, rate), true_peak(x))
 
 
+def limiter_gain(peaks: np.ndarray, ceiling: float, width: int) -> np.ndarray:
+    """The smooth gain that keeps every sample's true peak (``peaks``, linear) at most
+    ``ceiling`` (linear), moving over ``width`` samples: the gain each sample needs, its
+    minimum over +-width, then a moving average over width. At a peak the average sees only
+    values at most the gain that peak needs, so the smooth gain never lets it through."""
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d  # slow to import: here
+
+    need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
+    return uniform_filter1d(minimum_filter1d(need, 2 * width + 1), width)
+
+
 def limit(x: np.ndarray, rate: int, ceiling_db: float = CEILING) -> np.ndarray | None:
     """A look-ahead peak limiter: ``x`` never above ``ceiling_db`` dBTP (up to the
     oversampling's accuracy), the gain moving smoothly over ``LOOKAHEAD`` s around each peak;
     None when ``x`` is already below the ceiling."""
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
-
     ceiling = 10 ** (ceiling_db / 20)
     peaks = sample_true_peaks(x)
     if peaks.max() <= ceiling:
         return None
-    gain = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
-    width = max(1, int(LOOKAHEAD * rate))
-    # The minimum over +-width, then a moving average over width: at a peak the average only
-    # sees values at most the gain that peak needs, so the smooth gain never lets it through.
-    gain = uniform_filter1d(minimum_filter1d(gain, 2 * width + 1), width)
-    return (x * gain).astype(np.float32)
+    return (x * limiter_gain(peaks, ceiling, max(1, int(LOOKAHEAD * rate)))).astype(np.float32)
 
 
 def normalise(x: np.ndarray, rate: int, target: float = TARGET,

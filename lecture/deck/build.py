@@ -23,7 +23,6 @@ import html
 import io
 import json
 import multiprocessing
-import os
 import shutil
 import textwrap
 import time
@@ -37,8 +36,10 @@ from string import Template
 import av
 import numpy as np
 
+from bundle.files import partial_name, replace_dir
 from lecture.assemble import SceneClip, check_compatible, format_time
-from lecture.handout import PdfWriter, handout_page
+from lecture.cache import read_record
+from lecture.deck.handout import PdfWriter, handout_page
 from lecture.provenance import made_from
 
 __all__ = [
@@ -51,8 +52,8 @@ MIN_SLIDE = 3.0  # seconds: a shorter slide joins a neighbour of the same step
 # encodes in half the time of 48 kHz (measured: 0.73 against 1.52 s per minute of audio).
 AUDIO_RATE = 24000
 AUDIO_BITRATE = 64_000
-REVEAL_VERSION = "6.0.1"  # pinned in deck_template/package.json; manim-slides' default too
-TEMPLATE = Path(__file__).resolve().parent / "deck_template"
+REVEAL_VERSION = "6.0.1"  # pinned in template/package.json; manim-slides' default too
+TEMPLATE = Path(__file__).resolve().parent / "template"
 REVEAL = TEMPLATE / "node_modules" / "reveal.js"
 # What the deck needs from the reveal.js package, copied next to it: no CDN, works offline.
 REVEAL_FILES = ("dist/reveal.js", "dist/reveal.css", "dist/theme/black.css",
@@ -399,8 +400,9 @@ def build_deck(scenes: list[SceneSource], out: Path, base: dict, progress=None,
     for scene in scenes:
         offsets[scene.name] = offset
         offset += float(scene.record["duration"])
-    target, tmp = out / "deck", out / ".deck.partial"
+    target, tmp = out / "deck", partial_name(out / "deck")
     shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(tmp.with_name(".deck.old.partial"), ignore_errors=True)  # a killed swap's
     timings = dict.fromkeys(("cut", "stills", "handout", "html"), 0.0)
     try:
         (tmp / "slides").mkdir(parents=True)
@@ -443,15 +445,10 @@ def build_deck(scenes: list[SceneSource], out: Path, base: dict, progress=None,
 
 
 def _replace_dir(new: Path, target: Path) -> None:
-    old = target.with_name(".deck.old")
-    shutil.rmtree(old, ignore_errors=True)
     try:
-        if target.exists() or target.is_symlink():
-            os.replace(target, old)
-        os.replace(new, target)
+        replace_dir(new, target, lambda old: shutil.rmtree(old, ignore_errors=True))
     except OSError as e:
         raise DeckError(f"{target}: cannot write the deck here ({e.strerror or e})") from None
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _manifest(base: dict, slides: list[Slide], scenes: list[SceneSource],
@@ -510,28 +507,25 @@ def make_deck(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
     """Render what is missing (through ``lecture render``'s cache), then build the deck
     unless it is up to date. Returns the deck's manifest and whether it was built."""
     from lecture.build import render
-    from lecture.render import ensure_writable, read_record
+    from lecture.render import ensure_writable
 
     out = ensure_writable(out)
     # A record from before scenes recorded their narration blocks: render that scene again.
     for record in sorted((out / "scenes").glob("*.json")):
-        if not _has_frames(read_record(record.with_suffix(".mp4"))):
+        if not _has_frames(read_record(record)):
             record.unlink()
     plan, bundle, choice = render(data=data, out=out, quality=quality, voice=voice,
                                   jobs=jobs, console=console)
     voice = choice.name  # the voice the scenes were narrated with (flite, if piper is missing)
     scenes = []
     for r in plan:
-        record = read_record(r.video)
+        record = read_record(r.video.with_suffix(".json"))
         if not _has_frames(record):
             raise DeckError(f"scene {r.act.name!r} has no narration blocks in "
                             f"{r.video.with_suffix('.json')}; render it again")
         scenes.append(SceneSource(r.index, r.act.name, r.act.title, r.video, record, r.key))
     key = deck_key(scenes, quality, voice)
-    try:
-        previous = json.loads((out / "deck" / "manifest.json").read_text())
-    except (OSError, ValueError):
-        previous = None
+    previous = read_record(out / "deck" / "manifest.json")
     if (previous and previous.get("deck_key") == key and (out / "deck" / "index.html").exists()
             and (out / "deck" / "handout.pdf").exists()):
         return previous, False
