@@ -30,7 +30,8 @@ import av
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lecture.deck.build import SceneSource, build_deck  # noqa: E402
+from lecture.deck.build import build_deck  # noqa: E402
+from lecture.deck.plan import SceneSource  # noqa: E402
 from lecture.render import QUALITIES  # noqa: E402
 from scenes.acts import ACTS  # noqa: E402
 

@@ -18,7 +18,7 @@ from bundle import DEFAULT_BUNDLE, BundleError, load_bundle
 from bundle.contract import grad_key, train_key
 from lecture.assemble import AssemblyError
 from lecture.configure import add_config_options
-from lecture.deck.build import DeckError
+from lecture.deck import DeckError
 from lecture.interrupts import exit_now, interrupts_raise
 from lecture.render import QUALITIES, RenderError
 from lecture.safety import SafetyError

@@ -29,12 +29,14 @@ PEAK_LIMIT = -1.0  # dBTP, decoded
 MARGIN = 0.1  # dB
 
 
-def aac_encoder(rate: int, encoder: av.CodecContext | None = None) -> av.CodecContext:
+def aac_encoder(rate: int, encoder: av.CodecContext | None = None,
+                bit_rate: int = AAC_BIT_RATE) -> av.CodecContext:
     """The lecture's audio encoder: AAC, mono, ``AAC_BIT_RATE``. The one setup of it: the
-    assembly passes its output stream's ``codec_context`` to be set up the same way."""
+    assembly passes its output stream's ``codec_context`` to be set up the same way (and
+    the deck its slides', at the deck's bit rate)."""
     encoder = encoder or av.CodecContext.create("aac", "w")
     encoder.sample_rate, encoder.layout, encoder.format = rate, "mono", "fltp"
-    encoder.bit_rate, encoder.time_base = AAC_BIT_RATE, Fraction(1, rate)
+    encoder.bit_rate, encoder.time_base = bit_rate, Fraction(1, rate)
     return encoder
 
 

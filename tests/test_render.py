@@ -206,6 +206,22 @@ def test_every_scene_is_at_the_loudness_target(lecture):
         assert abs(lufs - TARGET) <= TOLERANCE, (scene["name"], lufs)
         assert peak <= -1.0, (scene["name"], peak)
         assert abs(scene["loudness"]["lufs"] - lufs) <= 0.5, (scene["name"], lufs)
+        # the peaks fitted beforehand are those of what the assembly wrote: one encoder setup
+        assert abs(scene["loudness"]["true_peak_dbtp_decoded"] - peak) <= 0.05, (
+            scene["name"], peak)
+
+
+@pytest.mark.slow
+def test_the_lecture_audio_is_the_encoder_the_peaks_were_fitted_with(lecture):
+    from lecture.assemble import AUDIO_RATE
+    from lecture.loudness import aac_encoder
+
+    expected = aac_encoder(AUDIO_RATE)
+    with av.open(str(lecture / "lecture.mp4")) as c:
+        audio = c.streams.audio[0].codec_context
+        assert (audio.name, audio.sample_rate, audio.channels) == ("aac", AUDIO_RATE, 1)
+        assert audio.format.name == expected.format.name
+        assert abs(audio.bit_rate - expected.bit_rate) <= 0.1 * expected.bit_rate
 
 
 @pytest.mark.slow

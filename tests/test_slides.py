@@ -22,16 +22,13 @@ import numpy as np
 import pytest
 from av.video.frame import PictureType
 
-import lecture.deck.build as slides_mod
+import lecture.deck.build as build_mod
+import lecture.deck.page as page_mod
 from lecture.cli import main
-from lecture.deck.build import (
-    MIN_SLIDE,
-    DeckError,
-    SceneSource,
-    build_deck,
-    plan_slides,
-    slide_spans,
-)
+from lecture.deck import DeckError
+from lecture.deck.build import build_deck
+from lecture.deck.cut import AUDIO_RATE
+from lecture.deck.plan import MIN_SLIDE, SceneSource, plan_slides, slide_spans
 from lecture.deck.server import DeckServer
 
 FPS = 30
@@ -233,7 +230,7 @@ def test_each_slide_carries_its_own_narration(synthetic_deck):
     out, scenes, manifest = synthetic_deck
     for slide in manifest["slides"]:
         samples, rate, codec, length = _audio(out / "deck" / slide["file"])
-        assert codec == "aac" and rate == slides_mod.AUDIO_RATE
+        assert codec == "aac" and rate == AUDIO_RATE
         assert abs(length - slide["duration"]) < 0.002, (slide["file"], length)
         # the slide's block is a tone of its own pitch: all of it is in the slide's audio,
         # and nothing of the blocks around it, though the track drifts from the frames
@@ -250,7 +247,7 @@ def test_each_slide_carries_its_own_narration(synthetic_deck):
 
 def test_stills_are_exact_though_decoding_skips_frames(synthetic_deck):
     """The handout's stills skip non-reference frames while decoding; still the same."""
-    from lecture.deck.build import scene_stills
+    from lecture.deck.cut import scene_stills
 
     _, scenes, _ = synthetic_deck
     for scene in scenes:
@@ -271,7 +268,7 @@ def test_html_is_offline_with_titles_and_notes(synthetic_deck):
     assert page.count("<section") == len(manifest["slides"]) == 5
     assert page.count('<aside class="notes">') == 5
     assert "alpha block 2." in page and "1 · Alpha — Second step" in page
-    assert manifest["versions"]["reveal.js"] == slides_mod.REVEAL_VERSION
+    assert manifest["versions"]["reveal.js"] == page_mod.REVEAL_VERSION
     assert (deck / "reveal" / "LICENSE").is_file()
 
 
@@ -325,7 +322,7 @@ def test_a_missing_narration_track_is_named(scene_dir, tmp_path):
 
 
 def test_reveal_not_installed(scene_dir, tmp_path, monkeypatch):
-    monkeypatch.setattr(slides_mod, "REVEAL", tmp_path / "nowhere")
+    monkeypatch.setattr(page_mod, "REVEAL", tmp_path / "nowhere")
     with pytest.raises(DeckError, match=r"reveal.js 6.0.1 is not installed .*bash setup.sh"):
         build_deck(two_scenes(scene_dir, tmp_path), tmp_path, {})
 
@@ -338,7 +335,7 @@ def test_failed_build_keeps_the_previous_deck(synthetic_deck, tmp_path, monkeypa
     def broken(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(slides_mod, "scene_stills", broken)
+    monkeypatch.setattr(build_mod, "scene_stills", broken)
     with pytest.raises(KeyboardInterrupt):
         build_deck(scenes, tmp_path, {})
     assert (tmp_path / "deck" / "manifest.json").read_bytes() == before

@@ -1,358 +1,42 @@
 """``lecture slides``: the lecture as a reveal.js deck for teaching it live, and a handout.
 
-A slide is cut from a finished scene video, one per narration block. Its cuts fall at the
-ends of narration blocks: a slide plays its block and stops on the picture its words
-describe (the step's closing fade, if any, opens the next slide), and it starts on the frame
-where the previous slide ended, so stepping through looks continuous. The first slide of a
-scene starts at its first frame, on the act's opening card; the last runs to the scene's end.
-A slide shorter than ``MIN_SLIDE`` seconds joins the next slide of its step, or else the one
-before it (a step with a single short block keeps it as its own slide).
-
-Every cut lands on a keyframe: Manim encodes each animation as its own partial movie and
-joins them by stream copy, so every animation starts on a keyframe, and a narration block
-starts and ends between animations. So the video is cut by stream copy (checked: a cut that
-is not on a keyframe is an error). The audio is cut from the scene's lossless narration
-track where that track has the blocks' ends, and encoded (AAC) into each slide: what
-manim-slides' slides lack when scenes carry voice-over.
+The deck is built in four parts: where the slides fall (:mod:`.plan`), each slide's video and
+audio cut from its scene and its still (:mod:`.cut`), the page (:mod:`.page`) and the handout
+(:mod:`.handout`). This module puts them together: the deck's key, the scenes cut in worker
+processes, the folder swapped in whole, the manifest, and the command's job.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import io
 import json
 import multiprocessing
 import shutil
-import textwrap
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from fractions import Fraction
 from importlib.metadata import version
 from pathlib import Path
-from string import Template
 
 import av
-import numpy as np
 
 from bundle.files import partial_name, replace_dir
 from lecture.assemble import SceneClip, check_compatible, format_time
 from lecture.cache import read_record
+from lecture.deck import DeckError
+from lecture.deck.cut import AUDIO_RATE, cut_scene, scene_stills
 from lecture.deck.handout import PdfWriter, handout_page
+from lecture.deck.page import REVEAL_VERSION, TEMPLATE, check_reveal, write_html
+from lecture.deck.plan import MIN_SLIDE, SceneSource, Slide, plan_slides
 from lecture.provenance import made_from
 
-__all__ = [
-    "MIN_SLIDE", "REVEAL_VERSION", "DeckError", "SceneSource", "Slide", "build_deck",
-    "plan_slides", "slide_spans",
-]
-
-MIN_SLIDE = 3.0  # seconds: a shorter slide joins a neighbour of the same step
-# Each slide's narration: mono AAC at 24 kHz, which keeps all of a 16 or 22 kHz voice and
-# encodes in half the time of 48 kHz (measured: 0.73 against 1.52 s per minute of audio).
-AUDIO_RATE = 24000
-AUDIO_BITRATE = 64_000
-REVEAL_VERSION = "6.0.1"  # pinned in template/package.json; manim-slides' default too
-TEMPLATE = Path(__file__).resolve().parent / "template"
-REVEAL = TEMPLATE / "node_modules" / "reveal.js"
-# What the deck needs from the reveal.js package, copied next to it: no CDN, works offline.
-REVEAL_FILES = ("dist/reveal.js", "dist/reveal.css", "dist/theme/black.css",
-                "dist/plugin/notes.js", "LICENSE")
-BACKGROUND = "#14161B"  # scenes.theme.PALETTE.background (that module imports Manim)
-
-
-class DeckError(Exception):
-    """A problem the user can act on; one line."""
-
-
-@dataclass
-class SceneSource:
-    """A rendered scene: its video, its lossless narration track and its ``.json`` record."""
-
-    number: int  # the act's place in the lecture, from 1
-    name: str
-    title: str
-    video: Path
-    record: dict
-    key: str = ""
-
-    @property
-    def wav(self) -> Path:
-        return self.video.with_suffix(".wav")
-
-
-@dataclass
-class Slide:
-    number: int  # from 1, over the whole deck
-    scene: SceneSource
-    start_frame: int  # within the scene: [start_frame, end_frame)
-    end_frame: int
-    still_frame: int  # the handout's picture
-    step: str  # the section's name
-    fps: Fraction
-    audio_start: float  # where the slide starts and ends in the scene's narration track,
-    audio_end: float | None  # in seconds (None: the track's end); see plan_slides
-    texts: list[str] = field(default_factory=list)
-
-    def seconds(self, frame: int) -> float:
-        return float(Fraction(frame) / self.fps)
-
-    @property
-    def start(self) -> float:
-        return self.seconds(self.start_frame)
-
-    @property
-    def duration(self) -> float:
-        return self.seconds(self.end_frame - self.start_frame)
-
-    @property
-    def file(self) -> str:
-        return f"slides/{self.number:03d}.mp4"
-
-    @property
-    def act(self) -> str:
-        return f"{self.scene.number} · {self.scene.title}"
-
-    @property
-    def title(self) -> str:
-        return self.act if self.step == self.scene.title else f"{self.act} — {self.step}"
-
-    @property
-    def notes(self) -> str:
-        return "\n\n".join(self.texts)
-
-
-# --------------------------------------------------------------------------- the rule
-
-
-def slide_spans(blocks: list[dict], frames: int, min_frames: int) -> list[tuple[int, int, list]]:
-    """Cut ``frames`` frames into slides, ``(start, end, blocks)``, one per narration block.
-
-    Cuts fall where a block ends; the first slide starts at frame 0 and the last ends at
-    ``frames``, so the slides tile the scene. A slide shorter than ``min_frames`` joins the
-    next slide of its section (``block["section"]``), or else the one before it."""
-    if not blocks:
-        return [(0, frames, [])]
-    cuts = [0, *(b["end_frame"] for b in blocks[:-1]), frames]
-    spans = [[cuts[i], cuts[i + 1], [b]] for i, b in enumerate(blocks)]
-    changed = True
-    while changed:
-        changed = False
-        for i, (start, end, group) in enumerate(spans):
-            if end - start >= min_frames:
-                continue
-            section = group[0]["section"]
-            if i + 1 < len(spans) and spans[i + 1][2][0]["section"] == section:
-                nxt = spans.pop(i + 1)
-                spans[i] = [start, nxt[1], group + nxt[2]]
-            elif i > 0 and spans[i - 1][2][-1]["section"] == section:
-                prev = spans.pop(i - 1)
-                spans[i - 1] = [prev[0], end, prev[2] + group]
-            else:
-                continue
-            changed = True
-            break
-    return [(s, e, g) for s, e, g in spans]
-
-
-def plan_slides(scenes: list[SceneSource], min_seconds: float = MIN_SLIDE) -> list[Slide]:
-    """Every scene's slides, numbered over the deck."""
-    slides: list[Slide] = []
-    for scene in scenes:
-        narration = scene.record.get("narration") or {}
-        blocks = narration.get("blocks", [])
-        frames, fps = _frames_and_rate(scene.video)
-        if narration.get("frames") != frames:
-            raise DeckError(f"scene {scene.name!r}: its record counts {narration.get('frames')} "
-                            f"frames but {scene.video.name} has {frames}; render it again")
-        sections = narration.get("sections", [])
-        spans = slide_spans(blocks, frames, round(min_seconds * fps))
-        # The narration track places each block at ``renderer.time``, which drifts from the
-        # frames when Manim reuses cached animations (by up to 0.6 s, measured at 480p15):
-        # the audio is cut where the track has the blocks' ends, so a slide keeps its words
-        # and none of its neighbours'.
-        times = [0.0, *(g[-1].get("end", float(Fraction(e) / fps)) for _, e, g in spans[:-1]),
-                 None]
-        for i, (start, end, group) in enumerate(spans):
-            section = group[0]["section"] if group else 0
-            still = min(group[-1]["end_frame"], end) - 1 if group else end - 1
-            step = sections[section] if section < len(sections) else scene.title
-            slides.append(Slide(len(slides) + 1, scene, start, end, max(still, start), step,
-                                fps, times[i], times[i + 1], [b["text"] for b in group]))
-    return slides
-
-
-# ------------------------------------------------------------------------ video, audio
-
-
-def _frames_and_rate(video: Path) -> tuple[int, Fraction]:
-    with av.open(str(video)) as c:
-        s = c.streams.video[0]
-        return s.frames, Fraction(s.base_rate)
-
-
-def _frame_of(pts: int, time_base: Fraction, fps: Fraction) -> int:
-    return round(pts * time_base * fps)
-
-
-def narration_track(wav: Path) -> np.ndarray:
-    """A scene's lossless narration, mono float32 at ``AUDIO_RATE``."""
-    resampler = av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE)
-    chunks = []
-    with av.open(str(wav)) as c:
-        for frame in c.decode(audio=0):
-            chunks += [f.to_ndarray().reshape(-1) for f in resampler.resample(frame)]
-    chunks += [f.to_ndarray().reshape(-1) for f in resampler.resample(None)]
-    return np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
-
-
-def slide_audio(track: np.ndarray, slide: Slide) -> np.ndarray:
-    """The slide's part of the scene's narration track, exactly as long as its video: cut
-    where the track has the slide's start and end; if that is longer than the video (the
-    track drifted behind the frames), its start is dropped so that the last words stay; if
-    shorter, silence follows."""
-    n = round(Fraction(slide.end_frame - slide.start_frame) / slide.fps * AUDIO_RATE)
-    a = round(slide.audio_start * AUDIO_RATE)
-    b = len(track) if slide.audio_end is None else round(slide.audio_end * AUDIO_RATE)
-    piece = track[max(a, b - n):b] if b - a > n else track[a:b]
-    return np.pad(piece, (0, n - len(piece)))
-
-
-def _encode_audio(samples: np.ndarray, stream) -> list:
-    frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="flt", layout="mono")
-    frame.sample_rate = AUDIO_RATE
-    frame.pts = 0
-    frame.time_base = Fraction(1, AUDIO_RATE)
-    return [*stream.encode(frame), *stream.encode(None)]
-
-
-def _write_slide(target: Path, template, packets: list, shift: int, audio: np.ndarray) -> None:
-    """One slide's mp4: its video packets copied, shifted to start at 0, and its narration
-    encoded to AAC, interleaved in time order, ``moov`` first so it plays as it loads."""
-    with av.open(str(target), "w", format="mp4", options={"movflags": "+faststart"}) as out:
-        v_out = out.add_stream_from_template(template)
-        a_out = out.add_stream("aac", rate=AUDIO_RATE, layout="mono")
-        a_out.bit_rate = AUDIO_BITRATE
-        audio_packets = _encode_audio(audio, a_out)
-        queue = []
-        for packet in packets:
-            packet.pts -= shift
-            packet.dts -= shift
-            packet.stream = v_out
-            queue.append((float(packet.dts * template.time_base), 0, packet))
-        for packet in audio_packets:
-            queue.append((float(packet.dts * packet.time_base), 1, packet))
-        for _, _, packet in sorted(queue, key=lambda item: item[:2]):
-            out.mux(packet)
-
-
-def cut_scene(scene: SceneSource, slides: list[Slide], folder: Path) -> None:
-    """Write each of the scene's slides into ``folder`` by stream copy of its frames."""
-    audio = narration_track(scene.wav)
-    with av.open(str(scene.video)) as src:
-        stream = src.streams.video[0]
-        tb, fps = Fraction(stream.time_base), Fraction(stream.base_rate)
-        starts = [s.start_frame for s in slides]
-        groups: list[list] = [[] for _ in slides]
-        first_pts: list[int | None] = [None] * len(slides)
-        for packet in src.demux(stream):
-            if packet.dts is None:
-                continue
-            frame = _frame_of(packet.pts, tb, fps)
-            i = np.searchsorted(starts, frame, side="right") - 1
-            if frame == starts[i]:
-                if not packet.is_keyframe:
-                    raise DeckError(f"scene {scene.name!r}: the cut at frame {frame} is not on "
-                                    "a keyframe, so it cannot be cut by stream copy")
-                first_pts[i] = packet.pts
-            groups[i].append(packet)
-        for slide, packets, shift in zip(slides, groups, first_pts, strict=True):
-            if shift is None:
-                raise DeckError(f"scene {scene.name!r}: slide {slide.number} has no frame "
-                                f"{slide.start_frame}")
-            _write_slide(folder / Path(slide.file).name, stream, packets, shift,
-                         slide_audio(audio, slide))
-
-
-def scene_stills(scene: SceneSource, slides: list[Slide]) -> list:
-    """Each slide's still (a PIL image): from the keyframe before it, the decoder decodes
-    only the pictures that others refer to, and the still itself (non-reference B-frames
-    are about half of x264's; skipping them cut the stills' CPU time 2.6x at 1080p60)."""
-    images = []
-    with av.open(str(scene.video)) as src:
-        stream = src.streams.video[0]
-        codec = stream.codec_context
-        codec.thread_type = "SLICE"  # frames decode in order, so skip_frame applies per packet
-        tb, fps = Fraction(stream.time_base), Fraction(stream.base_rate)
-        for slide in slides:
-            target, image = slide.still_frame, None
-            src.seek(int(Fraction(target) / fps / tb), stream=stream, backward=True)
-            codec.flush_buffers()
-            for packet in src.demux(stream):
-                if packet.dts is None:
-                    break
-                last = _frame_of(packet.pts, tb, fps) == target
-                codec.skip_frame = "DEFAULT" if last else "NONREF"
-                frames = [*codec.decode(packet), *(codec.decode(None) if last else ())]
-                image = next((f.to_image() for f in frames
-                              if _frame_of(f.pts, tb, fps) == target), None)
-                if image is not None or last:
-                    break
-            codec.skip_frame = "DEFAULT"
-            if image is None:
-                raise DeckError(f"scene {scene.name!r}: cannot decode frame {target}")
-            images.append(image)
-    return images
-
-
-# ------------------------------------------------------------------------------- HTML
-
-
-def _slide_html(slide: Slide, seconds: float) -> str:
-    e = html.escape
-    notes = "".join(f"<p>{e(t)}</p>" for t in slide.texts)
-    return textwrap.dedent(f"""\
-        <section data-background-video="{e(slide.file)}" data-background-size="contain"
-          data-background-color="{BACKGROUND}" data-slide="{slide.number}"
-          data-scene="{e(slide.scene.name)}" data-duration="{seconds:.6f}">
-          <div class="slide-title"><span class="act">{e(slide.act)}</span>
-            <span class="step">{e(slide.step)}</span></div>
-          <aside class="notes"><p><strong>{e(slide.title)}</strong></p>{notes}</aside>
-        </section>""")
-
-
-def write_html(folder: Path, slides: list[Slide], title: str) -> None:
-    sections = "\n".join(_slide_html(s, s.duration) for s in slides)
-    page = Template((TEMPLATE / "index.html").read_text(encoding="utf-8")).substitute(
-        title=html.escape(title), slides=textwrap.indent(sections, " " * 8),
-        reveal_version=REVEAL_VERSION)
-    (folder / "index.html").write_text(page, encoding="utf-8")
-    for name in ("deck.css", "deck.js"):
-        shutil.copyfile(TEMPLATE / name, folder / name)
-    for rel in REVEAL_FILES:
-        target = folder / "reveal" / Path(rel).relative_to("dist") if rel.startswith(
-            "dist/") else folder / "reveal" / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(REVEAL / rel, target)
-
-
-# ------------------------------------------------------------------------------ build
-
-
-def check_reveal() -> None:
-    try:
-        installed = json.loads((REVEAL / "package.json").read_text())["version"]
-    except (OSError, ValueError, KeyError):
-        installed = None
-    if installed != REVEAL_VERSION:
-        raise DeckError(f"reveal.js {REVEAL_VERSION} is not installed in {REVEAL.parent} "
-                        f"(found: {installed or 'nothing'}); run `bash setup.sh`")
+__all__ = ["build_deck", "deck_key", "make_deck"]
 
 
 def deck_key(scenes: list[SceneSource], quality: str, voice: str) -> str:
     """Every input of the deck: the scenes' render keys, this code, the template."""
     h = hashlib.sha256()
-    code = [Path(__file__), Path(__file__).with_name("handout.py"),
+    code = [*sorted(Path(__file__).parent.glob("*.py")),  # every module of the deck
             *sorted(p for p in TEMPLATE.glob("*") if p.is_file())]
     for part in (quality, voice, MIN_SLIDE, REVEAL_VERSION, *(s.key for s in scenes),
                  *(p.read_bytes() for p in code)):
