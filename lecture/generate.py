@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bundle import write_bundle
-from lecture.interrupts import ignoring_ctrl_c, worker_init
+from lecture.interrupts import ignoring_ctrl_c, quiet_resource_tracker, worker_init
 from lecture.provenance import GENERATOR, git_commit
 from models.config import Config, quick_config
 from models.experiments import Job, assemble, plan, run_job, vocab
@@ -74,6 +74,7 @@ def run_jobs(cfg: Config, todo: list[Job], jobs: int, console: Console):
         # spawn, not fork: the parent has imported torch, and forked torch state is unsafe.
         # Workers ignore Ctrl-C and die with this process, which stops them on an interrupt.
         context = multiprocessing.get_context("spawn")
+        quiet_resource_tracker()
         pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=context,
                                    initializer=worker_init, initargs=(os.getpid(),))
         try:

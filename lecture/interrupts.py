@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import NoReturn
 
 __all__ = ["ChildGroups", "Stopped", "die_with_parent", "exit_now", "ignoring_ctrl_c",
-           "interrupts_raise", "worker_init"]
+           "interrupts_raise", "quiet_resource_tracker", "worker_init"]
 
 
 @contextmanager
@@ -39,6 +39,17 @@ def interrupts_raise() -> Iterator[None]:
     finally:
         for s, handler in old.items():
             signal.signal(s, handler)
+
+
+def quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (the process that cleans up after a pool's
+    workers) with its clean-up warnings ignored. After an interrupt it found semaphores of
+    the killed workers to remove and said so on stderr, after "lecture: interrupted" (seen
+    once in a fresh-clone CI run); the clean-up is right and needs no word. Call it before
+    the first pool is made: the tracker takes its -W options from ``sys.warnoptions``."""
+    option = "ignore:resource_tracker:UserWarning"
+    if option not in sys.warnoptions:
+        sys.warnoptions.append(option)
 
 
 def exit_now(code: int) -> NoReturn:
