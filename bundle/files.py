@@ -6,7 +6,8 @@
   held the name, so a link planted there is never followed.
 - :func:`atomic_path` and :func:`atomic_write` write through a temporary name in the same
   folder and rename it over the target only when the write succeeded: a reader sees the old
-  file or the new one, never half of one, and a failed write leaves no temporary behind.
+  file or the new one, never half of one, and a failed write leaves no temporary behind;
+  :func:`atomic_copy` copies that way, and :func:`replace_dir` swaps in a whole directory.
 
 numpy-free, Manim-free, torch-free.
 """
@@ -22,8 +23,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["BundleError", "atomic_copy", "atomic_path", "atomic_write", "clear_name", "open_new",
-           "open_regular", "read_regular_file", "reading", "replace_dir", "show_value"]
+__all__ = ["BundleError", "atomic_copy", "atomic_path", "atomic_write", "clear_name",
+           "old_name", "open_new", "open_regular", "read_regular_file", "reading",
+           "replace_dir", "show_value"]
 
 PARTIAL_SUFFIX = ".partial"  # a temporary file is ``.<name>.partial`` beside its target
 
@@ -176,6 +178,12 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
+def old_name(new: Path) -> Path:
+    """Where :func:`replace_dir` keeps the old directory for a moment, when it cannot
+    exchange the two in one step: ``.x.partial`` -> ``.x.old.partial``."""
+    return new.with_name(f"{new.name.removesuffix(PARTIAL_SUFFIX)}.old{PARTIAL_SUFFIX}")
+
+
 def replace_dir(new: Path, target: Path, remove: Callable[[Path], None]) -> None:
     """Put the directory ``new`` in the place of ``target`` (a directory, or nothing): in one
     atomic exchange where the system can, else in two renames, the first undone should the
@@ -186,7 +194,7 @@ def replace_dir(new: Path, target: Path, remove: Callable[[Path], None]) -> None
     if _exchange(new, target):  # ``new`` now holds the old directory
         remove(new)
         return
-    old = new.with_name(f"{new.name.removesuffix(PARTIAL_SUFFIX)}.old{PARTIAL_SUFFIX}")
+    old = old_name(new)
     os.rename(target, old)
     try:
         os.rename(new, target)

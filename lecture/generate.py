@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import platform
 import time
@@ -14,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bundle import write_bundle
-from lecture.interrupts import ignoring_ctrl_c, quiet_resource_tracker, worker_init
+from lecture.interrupts import ignoring_ctrl_c, spawn_pool, worker_init
 from lecture.provenance import GENERATOR, git_commit
 from models.config import Config, quick_config
 from models.experiments import Job, assemble, plan, run_job, vocab
@@ -71,12 +70,9 @@ def run_jobs(cfg: Config, todo: list[Job], jobs: int, console: Console):
                 progress.update(bar, description=job.name)
                 done(job, *_timed_job(cfg, job))
             return results, timings
-        # spawn, not fork: the parent has imported torch, and forked torch state is unsafe.
         # Workers ignore Ctrl-C and die with this process, which stops them on an interrupt.
-        context = multiprocessing.get_context("spawn")
-        quiet_resource_tracker()
-        pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=context,
-                                   initializer=worker_init, initargs=(os.getpid(),))
+        pool = spawn_pool(max(1, min(jobs, len(todo))), initializer=worker_init,
+                          initargs=(os.getpid(),))
         try:
             # Longest first, so no core idles at the end waiting on one long run.
             by_cost = sorted(todo, key=lambda j: -j.seq_len * COST.get(j.kind, 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -12,11 +13,12 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import NoReturn
 
 __all__ = ["ChildGroups", "Stopped", "die_with_parent", "exit_now", "ignoring_ctrl_c",
-           "interrupts_raise", "quiet_resource_tracker", "worker_init"]
+           "interrupts_raise", "spawn_pool", "worker_init"]
 
 
 @contextmanager
@@ -41,15 +43,20 @@ def interrupts_raise() -> Iterator[None]:
             signal.signal(s, handler)
 
 
-def quiet_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker (the process that cleans up after a pool's
-    workers) with its clean-up warnings ignored. After an interrupt it found semaphores of
-    the killed workers to remove and said so on stderr, after "lecture: interrupted" (seen
-    once in a fresh-clone CI run); the clean-up is right and needs no word. Call it before
-    the first pool is made: the tracker takes its -W options from ``sys.warnoptions``."""
+def spawn_pool(max_workers: int, **kwargs) -> ProcessPoolExecutor:
+    """A pool of worker processes started by spawn, not fork (the parent may have imported
+    torch, and forked torch state is unsafe), for every pool the commands use.
+
+    multiprocessing's resource tracker, the process that cleans up after the pool's
+    workers, starts with its clean-up warnings ignored: after an interrupt it found the
+    killed workers' semaphores to remove and said so on stderr, after "lecture:
+    interrupted" (seen once in a fresh-clone CI run); the clean-up is right and needs no
+    word. The tracker takes its -W options from ``sys.warnoptions`` when it starts."""
     option = "ignore:resource_tracker:UserWarning"
     if option not in sys.warnoptions:
         sys.warnoptions.append(option)
+    return ProcessPoolExecutor(max_workers=max_workers,
+                               mp_context=multiprocessing.get_context("spawn"), **kwargs)
 
 
 def exit_now(code: int) -> NoReturn:

@@ -50,7 +50,6 @@ from scenes.voice.choice import VoiceChoice
 __all__ = ["QUALITIES", "RenderError", "plan_scenes", "render_scenes"]
 
 
-
 @dataclass(frozen=True)
 class Quality:
     flag: str  # manim's -q letter

@@ -2,7 +2,7 @@
 
 - :func:`check_output_dir` refuses an output directory that is, or contains, the repository,
   the home directory or ``/``, or that lies inside the source packages.
-- :func:`subdir` and :func:`open_new` never write through a symbolic link planted in an
+- :func:`subdir` and :func:`bundle.files.open_new` never write through a symbolic link planted in an
   output directory: a planted link to a directory is refused, and a file is always created
   afresh (``O_EXCL | O_NOFOLLOW``) after whatever held its name is removed.
 - :func:`output_lock` holds an OS-level lock (``flock``) on a file in the output directory

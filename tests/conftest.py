@@ -27,7 +27,7 @@ def quick_bundle(tmp_path_factory):
 @pytest.fixture(scope="session")
 def story(tmp_path_factory):
     """Every act, run without rendering, on the default bundle (``"default"``) and on each
-    bundle of the story matrix (tests/variants.py): ``{(bundle name, act name): (bundle,
+    bundle of the story matrix (tests/support/variants.py): ``{(bundle name, act name): (bundle,
     transcript or the one-line error it raised)}``. One pool of processes for all of them;
     an act whose inputs are equal in two bundles says the same, so it runs once."""
     from bundle import DEFAULT_BUNDLE, load_bundle

@@ -3,7 +3,7 @@ outcomes (gated models failing, the tanh RNN succeeding, the IRNN failing, clipp
 tiny and a large hidden size, the shortest and longest sentences, other analytic examples),
 a bundle is made, every act runs without rendering with strict layout checks, and every
 sentence said and every text shown is checked against that bundle: each judgement phrase
-only where the data bear it out (recomputed from the arrays in tests/oracle.py), the numbers
+only where the data bear it out (recomputed from the arrays in tests/support/oracle.py), the numbers
 that name a model's accuracy, its size or the sentence length equal to the data, and no
 number written as zero when it is not."""
 

@@ -11,16 +11,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import multiprocessing
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
 import av
 
-from bundle.files import partial_name, replace_dir
+from bundle.files import old_name, partial_name, replace_dir
 from lecture.assemble import SceneClip, check_compatible, format_time
 from lecture.cache import read_record
 from lecture.deck import DeckError
@@ -28,6 +26,7 @@ from lecture.deck.cut import AUDIO_RATE, cut_scene, scene_stills
 from lecture.deck.handout import PdfWriter, handout_page
 from lecture.deck.page import REVEAL_VERSION, TEMPLATE, check_reveal, write_html
 from lecture.deck.plan import MIN_SLIDE, SceneSource, Slide, plan_slides
+from lecture.interrupts import spawn_pool
 from lecture.provenance import made_from
 
 __all__ = ["build_deck", "deck_key", "make_deck"]
@@ -86,15 +85,14 @@ def build_deck(scenes: list[SceneSource], out: Path, base: dict, progress=None,
         offset += float(scene.record["duration"])
     target, tmp = out / "deck", partial_name(out / "deck")
     shutil.rmtree(tmp, ignore_errors=True)
-    shutil.rmtree(tmp.with_name(".deck.old.partial"), ignore_errors=True)  # a killed swap's
+    shutil.rmtree(old_name(tmp), ignore_errors=True)  # what a swap killed midway left
     timings = dict.fromkeys(("cut", "stills", "handout", "html"), 0.0)
     try:
         (tmp / "slides").mkdir(parents=True)
         work = [(scene, [s for s in slides if s.scene is scene], tmp / "slides", len(slides),
                  offsets[scene.name]) for scene in scenes]
         if jobs > 1 and len(scenes) > 1:
-            pool = ProcessPoolExecutor(max_workers=min(jobs, len(scenes)),
-                                       mp_context=multiprocessing.get_context("spawn"))
+            pool = spawn_pool(min(jobs, len(scenes)))
             # longest scenes first, so that the workers finish together
             order = sorted(range(len(work)), key=lambda i: -float(scenes[i].record["duration"]))
             futures = {i: pool.submit(scene_slides, *work[i]) for i in order}

@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
     if not (args.folder / "index.html").is_file():
-        sys.stderr.write(f"deck_server: error: no deck at {args.folder} (no index.html); "
+        sys.stderr.write(f"lecture.deck.server: error: no deck at {args.folder} (no index.html); "
                          "build one with `lecture slides`\n")
         return 2
     serve(args.folder, args.port)
