@@ -31,7 +31,9 @@ from . import environment
 from .acts import Act
 from .layout import LayoutError, layout_problems
 from .mobjects import get_chapter_card
+from .story.acts import script_for
 from .story.findings import Findings
+from .story.script import Script
 from .theme import PALETTE, TIMING
 from .voice.choice import scene_voice
 from .voice.services import speech_service, write_silence
@@ -61,6 +63,7 @@ class LectureScene(WordTimedSubtitles, VoiceoverScene):
     judges them (what the narration may say)."""
 
     act: Act
+    script: Script  # what the act says and shows, from scenes/story/acts/
 
     def setup(self):
         super().setup()
@@ -74,6 +77,10 @@ class LectureScene(WordTimedSubtitles, VoiceoverScene):
                                         keys=self.act.reads, verify_all=False).view(
             self.act.reads)
         self.findings = Findings(self.data)
+        try:  # TRANSITION: until every act has its script
+            self.script = script_for(self.act, self.findings)
+        except ModuleNotFoundError:
+            self.script = None
         self.blocks: list[Block] = []
         self.next_section(self.act.title)
 
@@ -88,9 +95,10 @@ class LectureScene(WordTimedSubtitles, VoiceoverScene):
         self.play(FadeOut(card), run_time=TIMING.fast)
 
     @contextmanager
-    def narrate(self, text: str) -> Iterator:
-        """A narration block: ``with self.narrate("..."):`` plays its animations while the
-        words are spoken, and waits for the words to finish."""
+    def narrate(self, key: str) -> Iterator:
+        """A narration block: ``with self.narrate("answer.judge"):`` plays its animations
+        while the script's line ``key`` is spoken, and waits for the words to finish."""
+        text = self.script.text(key) if self.script is not None else key  # TRANSITION
         start, first = self.renderer.time, self.renderer.num_plays
         with self.voiceover(text=text) as tracker:
             yield tracker

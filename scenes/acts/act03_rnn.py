@@ -17,10 +17,9 @@ from scenes.mobjects import (
     get_text,
     get_vector,
 )
-from scenes.story.numbers import percent_to_text, percent_to_words
+from scenes.story.acts.act03_rnn import SHOWN, shown_steps
+from scenes.story.numbers import percent_to_text
 from scenes.theme import LAYOUT, PALETTE, SIZES, SYMBOL_COLORS, TIMING
-
-SHOWN = 3  # words shown at each end of the probe sentence
 
 
 def get_column(values, height: float, width: float = 0.3, scale: float | None = None):
@@ -69,7 +68,7 @@ class HowAnRnnWorks(LectureScene):
 
     def show_folded_cell(self):
         self.next_section("One cell, one loop")
-        heading = get_heading("A recurrent cell")
+        heading = get_heading(self.script["heading.cell"])
         cell = RnnCell("h_t", size=1.3).shift(LEFT * 3 + DOWN * 0.3)
         loop = LoopArrow(cell)
         x_arrow = Arrow(cell.box.get_bottom() + DOWN * 1.1, cell.box.get_bottom(), buff=0.03,
@@ -82,12 +81,10 @@ class HowAnRnnWorks(LectureScene):
         fit_width(equation, config.frame_width / 2 - LAYOUT.margin - 0.3)
         equation.set_x(config.frame_width / 4 - 0.2)
         self.folded = VGroup(cell, loop, x_arrow, x_label, wx_label)
-        with self.narrate("A recurrent network reads a sequence one step at a time. At each "
-                          "step, its cell takes the new input, x t, through the weights W x."):
+        with self.narrate("cell.input"):
             self.play(FadeIn(heading), FadeIn(cell))
             self.play(GrowArrow(x_arrow), FadeIn(x_label), FadeIn(wx_label))
-        with self.narrate("It also takes its previous hidden state, through the loop and "
-                          "the weights W h, and mixes the two into a new hidden state."):
+        with self.narrate("cell.loop"):
             self.play(Create(loop.arrow), FadeIn(loop.symbol))
             self.play(Write(equation))
         self.play(FadeOut(heading), FadeOut(equation))
@@ -95,16 +92,14 @@ class HowAnRnnWorks(LectureScene):
     def unroll_through_time(self):
         self.next_section("Unrolled through time")
         steps = 5
-        heading = get_heading("Unrolled through time")
+        heading = get_heading(self.script["heading.unrolled"])
         chain = UnrolledChain(steps, input_weight_label="W_x", size=1.05,
                               gap=0.85).shift(DOWN * 0.2)
         inputs = VGroup(*(MathTex(f"x_{{{t + 1}}}", font_size=SIZES.label)
                           .next_to(arrow, DOWN, buff=0.1) for t, arrow in
                           enumerate(chain.inputs)))
         cell, loop, x_arrow, x_label, wx_label = self.folded
-        with self.narrate("Unroll the loop through time and it becomes a chain: one copy of "
-                          "the cell for each time step, each handing its hidden state to the "
-                          "next."):
+        with self.narrate("unroll"):
             self.play(FadeIn(heading))
             self.play(
                 *(ReplacementTransform(cell.copy(), c) for c in chain.cells),
@@ -123,14 +118,13 @@ class HowAnRnnWorks(LectureScene):
         others = VGroup(chain.cells, chain.inputs, chain.input_weight_labels, self.chain_inputs)
         wh = VGroup(chain.links, chain.link_labels)
         wx = VGroup(chain.inputs, chain.input_weight_labels)
-        note = get_caption("reuse the same weight matrices at each time step", SIZES.body,
+        note = get_caption(self.script["note.reuse"], SIZES.body,
                            PALETTE.accent).to_edge(DOWN, buff=0.7)
-        with self.narrate("Here is the key idea: we reuse the same weight matrices at each "
-                          "time step. Every arrow marked W h is one and the same matrix."):
+        with self.narrate("share.wh"):
             self.play(others.animate.set_opacity(0.25))
             self.play(*(Indicate(m, color=PALETTE.weight_h, scale_factor=1.3) for m in wh))
             self.play(Write(note))
-        with self.narrate("Every W x, too. One set of weights, used again and again."):
+        with self.narrate("share.wx"):
             self.play(others.animate.set_opacity(1), wh.animate.set_opacity(0.25))
             self.play(*(Indicate(m, color=PALETTE.weight_x, scale_factor=1.3) for m in wx))
             self.play(wh.animate.set_opacity(1))
@@ -141,7 +135,7 @@ class HowAnRnnWorks(LectureScene):
         tokens = self.data[probe_key("rnn_tanh", "tokens")]
         hidden = self.data[probe_key("rnn_tanh", "h")]
         steps, size = hidden.shape
-        shown = [*range(min(SHOWN, steps)), *range(max(steps - SHOWN, SHOWN), steps)]
+        shown = shown_steps(steps)
         words = self.data.words("recall", [tokens[t] for t in shown])
         chain = UnrolledChain(len(shown), cell_labels=[f"h_{{{t + 1}}}" for t in shown],
                               input_labels=words, size=0.8, gap=0.85)
@@ -153,25 +147,21 @@ class HowAnRnnWorks(LectureScene):
                                                 color=PALETTE.weight_h, dash_length=0.08))
             chain.link_labels[skip].become(
                 MathTex(r"\cdots", color=PALETTE.muted).move_to(chain.link_labels[skip]))
-            more = get_text(f"... {steps - len(shown)} more words ...", SIZES.small,
-                            PALETTE.muted)
+            more = get_text(self.script["more"], SIZES.small, PALETTE.muted)
             more.next_to(chain.input_labels, DOWN, buff=0.3).set_x(gap.get_center()[0])
         else:
             more = VGroup()
-        heading = get_heading("A trained RNN reads a real sentence")
+        heading = get_heading(self.script["heading.sentence"])
         scale = float(np.abs(hidden).max()) or 1.0
         columns = VGroup(*(get_column(hidden[t], 2.2, scale=scale)
                            .next_to(c, UP, buff=0.55) for t, c in zip(shown, chain.cells,
                                                                      strict=True)))
-        size_note = get_caption(f"each hidden state: {size} numbers (blue +, orange -)",
-                                SIZES.small).next_to(columns, UP, buff=0.2)
+        size_note = get_caption(self.script["size_note"], SIZES.small).next_to(columns, UP,
+                                                                               buff=0.2)
         size_note.set_x(chain.get_x())
-        with self.narrate(f"Now a real, trained network reads a sentence of {steps} words: "
-                          f"{', '.join(words[:SHOWN])}, and so on, up to "
-                          f"{', '.join(words[-SHOWN:])}."):
+        with self.narrate("sentence.read"):
             self.play(FadeIn(heading), FadeIn(chain), FadeIn(more))
-        with self.narrate(f"Above each cell is its real hidden state: {size} numbers, as "
-                          f"coloured stripes, passed along to the right."):
+        with self.narrate("sentence.states"):
             self.play(FadeIn(size_note))
             self.play(Indicate(chain.input_labels[0], color=PALETTE.accent),
                       FadeIn(columns[0], shift=UP * 0.3), run_time=TIMING.normal)
@@ -187,62 +177,23 @@ class HowAnRnnWorks(LectureScene):
         prob = self.data[probe_key("rnn_tanh", "prob")][-1]
         classes = self.data.vocab["recall"]["classes"]
         target = int(self.data[probe_key("rnn_tanh", "target")])
-        chance = 1 / len(classes)
-        cue = self.data.words("recall", self.data[probe_key("rnn_tanh", "tokens")][:1])[0]
         arrow = Arrow(self.last_cell.get_right(), self.last_cell.get_right() + RIGHT * 0.8,
                       buff=0.05, color=PALETTE.weight_y, stroke_width=4)
         bars = get_prob_bars(prob, classes, PALETTE.rnn_tanh, target)
         bars.next_to(arrow, RIGHT, buff=0.25).align_to(self.last_cell, DOWN).shift(UP * 0.3)
-        who = get_text("tanh RNN", SIZES.small, PALETTE.rnn_tanh).next_to(bars, UP, buff=0.3)
-        with self.narrate(f"After the last word, a readout turns the final hidden state into "
-                          f"an answer. The answer depends only on the very first word, {cue}: "
-                          f"it should be {classes[target]}."):
+        who = get_text(self.script["who.rnn"], SIZES.small, PALETTE.rnn_tanh)
+        who.next_to(bars, UP, buff=0.3)
+        with self.narrate("answer.readout"):
             self.play(GrowArrow(arrow), FadeIn(who), FadeIn(bars))
             self.play(Indicate(self.sentence[1].input_labels[0], color=PALETTE.accent),
                       Indicate(bars[target].name, color=PALETTE.accent))
-        with self.narrate(self.judge_the_answer(classes[target], chance)):
+        with self.narrate("answer.judge"):
             self.play(Circumscribe(bars, color=PALETTE.accent))
-        lstm_tokens = self.data[probe_key("lstm", "tokens")]
-        if np.array_equal(lstm_tokens, self.data[probe_key("rnn_tanh", "tokens")]):
+        if "answer.lstm" in self.script:  # the LSTM read the same sentence
             lstm = self.data[probe_key("lstm", "prob")][-1]
             lstm_bars = get_prob_bars(lstm, classes, PALETTE.lstm, target).move_to(bars)
-            lstm_who = get_text("LSTM", SIZES.small, PALETTE.lstm).move_to(who)
-            with self.narrate(self.compare_the_lstm(classes[target])):
+            lstm_who = get_text(self.script["who.lstm"], SIZES.small, PALETTE.lstm).move_to(who)
+            with self.narrate("answer.lstm"):
                 self.play(Transform(bars, lstm_bars), Transform(who, lstm_who))
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(self.sentence, arrow, bars, who)))
-
-    def judge_the_answer(self, answer: str, chance: float) -> str:
-        """What the tanh RNN's answer to the probe says about it."""
-        found = self.findings
-        p = percent_to_words(found.probe_probability("rnn_tanh"))
-        guess = f"chance is {percent_to_words(chance)}"
-        if found.probe_guess("rnn_tanh").holds:
-            if found.near_chance("rnn_tanh").holds:
-                return (f"But this network gives {answer} only {p} percent: a guess, as "
-                        f"{guess}. It has forgotten the first word.")
-            accuracy = percent_to_words(found.accuracy("rnn_tanh"))
-            return (f"But this network gives {answer} only {p} percent: a guess, as {guess}. "
-                    f"On other sentences it does better: right {accuracy} percent of the "
-                    "time.")
-        if found.probe_right("rnn_tanh").holds and found.probe_probability("rnn_tanh") >= 0.5:
-            accuracy = percent_to_words(found.accuracy("rnn_tanh"))
-            return (f"This network gives {answer} {p} percent: it remembered the first word. "
-                    f"In this run it is right {accuracy} percent of the time on sentences it "
-                    "never trained on.")
-        return (f"This network gives {answer} {p} percent: more than a guess, as {guess}, "
-                "but far from sure.")
-
-    def compare_the_lstm(self, answer: str) -> str:
-        """The LSTM on the same sentence, and what that means for the lecture's story."""
-        found = self.findings
-        p = percent_to_words(found.probe_probability("lstm"))
-        said = f"An LSTM, reading the same sentence, says {answer} with {p} percent."
-        lstm_sure = found.probe_right("lstm").holds and found.probe_probability("lstm") >= 0.5
-        if found.probe_guess("rnn_tanh").holds and lstm_sure:
-            return f"{said} Why the simple network forgets is the story of this lecture."
-        if found.probe_guess("lstm").holds:
-            return (f"An LSTM, reading the same sentence, does no better in this run: "
-                    f"{answer} with {p} percent. Why networks forget, and what gates can do "
-                    "about it, is the story of this lecture.")
-        return f"{said} Why networks forget, when they do, is the story of this lecture."

@@ -32,7 +32,7 @@ from bundle.contract import (
 )
 
 from .names import MODEL_NAMES
-from .numbers import number_to_text, percent_to_text
+from .numbers import Number, number_to_text, percent_to_text, spoken
 
 __all__ = [
     "CHANCE_MARGIN",
@@ -290,6 +290,10 @@ class Finding:
     value: float
     rule: str  # the threshold, in words: "accuracy >= 90%"
     says: str  # what the bundle shows, in words
+    negated: bool = False  # ``~finding``: the judgement that it does not hold
+
+    def __invert__(self) -> Finding:
+        return replace(self, holds=not self.holds, negated=not self.negated)
 
     def line(self) -> str:
         return f"{self.says} [{self.name}: {'yes' if self.holds else 'no'}; {self.rule}]"
@@ -298,10 +302,38 @@ class Finding:
 class Findings:
     """The findings of one bundle (or of a scene's view of it), computed when first asked.
 
-    Model findings take a model prefix (``"rnn_tanh"``, ``"lstm"``, ``"cuisine/lstm"``)."""
+    Model findings take a model prefix (``"rnn_tanh"``, ``"lstm"``, ``"cuisine/lstm"``).
+    A number in a script names its quantity (:meth:`value`): ``"<model>.<quantity>"`` or
+    ``"<quantity>"``, with an argument in brackets where it takes one
+    (``"rnn_tanh.sweep_accuracy[20]"``); :data:`QUANTITIES` lists them."""
+
+    # quantity name -> the method that computes it (model prefix first, then the argument)
+    QUANTITIES = {
+        "accuracy": "accuracy",
+        "chance": "chance_of",
+        "probe_p": "probe_probability",
+        "probe_top_p": "probe_top_probability",
+        "probe_runner_up_p": "probe_runner_up_probability",
+        "ratio": "ratio",
+        "c_ratio": "c_ratio",
+        "probe_length": "probe_length",
+        "probe_length_less": "probe_length_less",
+        "hidden_size": "hidden_size",
+    }
 
     def __init__(self, data):
         self.data = data
+
+    def value(self, quantity: str) -> float:
+        """The value of a named quantity (see the class's docstring)."""
+        head, _, name = quantity.rpartition(".")
+        name, _, arg = name.partition("[")
+        args = ([head] if head else []) + ([arg.rstrip("]")] if arg else [])
+        return float(getattr(self, self.QUANTITIES[name])(*args))
+
+    def number(self, quantity: str, form: str = "words", digits: int = 2) -> Number:
+        """The named quantity as a script writes it (a form of :data:`~.numbers.FORMS`)."""
+        return spoken(self.value(quantity), quantity, form, digits)
 
     # ------------------------------------------------------------------------- accuracy
 
@@ -313,7 +345,7 @@ class Findings:
     def accuracy(self, model: str) -> float:
         return float(self.data[train_key(model, "accuracy")][-1])
 
-    def _chance_of(self, model: str) -> float:
+    def chance_of(self, model: str) -> float:
         task = "cuisine" if model.startswith(CUISINE_MODEL.split("/")[0] + "/") else "recall"
         return 1 / len(self.data.vocab[task]["classes"])
 
@@ -323,7 +355,7 @@ class Findings:
                        f"{_name(model)} held-out accuracy {percent_to_text(acc)}")
 
     def near_chance(self, model: str) -> Finding:
-        acc, chance = self.accuracy(model), self._chance_of(model)
+        acc, chance = self.accuracy(model), self.chance_of(model)
         return Finding(f"{model}.near_chance", acc < chance + CHANCE_MARGIN, acc,
                        f"accuracy < chance {percent_to_text(chance)} + "
                        f"{CHANCE_MARGIN * 100:.0f} points",
@@ -341,6 +373,10 @@ class Findings:
     def ratio(self, model: str, state: str = "h", snapshot: int = -1) -> float:
         """First word over last word of ||dL/dh_t|| (or ``state`` ``"c"``) at a snapshot."""
         return gradient_ratio(self.data[grad_key(model, state)][snapshot])
+
+    def c_ratio(self, model: str) -> float:
+        """The cell state's first-word/last-word gradient ratio."""
+        return self.ratio(model, "c")
 
     def vanishes(self, model: str, state: str = "h", snapshot: int = -1) -> Finding:
         r = self.ratio(model, state, snapshot)
@@ -427,8 +463,52 @@ class Findings:
         prob = self.data[probe_key(model, "prob")][-1]
         return float(prob[int(self.data[probe_key(model, "target")])])
 
+    def probe_length(self, model: str) -> int:
+        """How many words the model's probe sentence has."""
+        return len(self.data[probe_key(model, "tokens")])
+
+    def probe_length_less(self, model: str, shown: str) -> int:
+        """The probe's words less ``shown`` of them: those a picture leaves out."""
+        return self.probe_length(model) - int(shown)
+
+    def hidden_size(self, model: str) -> int:
+        """The model's hidden size, from its probe's hidden states."""
+        return int(self.data[probe_key(model, "h")].shape[1])
+
+    def _probe_answers(self, model: str) -> np.ndarray:
+        """The probabilities after the whole probe sentence, highest first."""
+        return np.sort(self.data[probe_key(model, "prob")][-1])[::-1]
+
+    def probe_top_probability(self, model: str) -> float:
+        return float(self._probe_answers(model)[0])
+
+    def probe_runner_up_probability(self, model: str) -> float:
+        return float(self._probe_answers(model)[1])
+
+    def probe_sure(self, model: str) -> Finding:
+        """The model's top answer to the probe is the right one, ahead of the runner-up by
+        at least :data:`CHANCE_MARGIN`: it "remembered"."""
+        right = self.probe_right(model).holds
+        lead = self.probe_top_probability(model) - self.probe_runner_up_probability(model)
+        return Finding(f"{model}.probe_sure", right and lead >= CHANCE_MARGIN, lead,
+                       f"top answer right and >= {CHANCE_MARGIN * 100:.0f} points ahead of "
+                       "the runner-up",
+                       f"{_name(model)} leads its runner-up on the probe by "
+                       f"{lead * 100:.1f} points")
+
+    def probe_coin_toss(self, model: str) -> Finding:
+        """The two top answers to the probe are within :data:`CHANCE_MARGIN` of each other
+        and together hold most of the probability: a coin toss between two answers."""
+        top, runner = self.probe_top_probability(model), self.probe_runner_up_probability(model)
+        return Finding(f"{model}.probe_coin_toss",
+                       top - runner < CHANCE_MARGIN and top + runner > 0.5, top - runner,
+                       f"the two top answers within {CHANCE_MARGIN * 100:.0f} points, "
+                       "together > 50%",
+                       f"{_name(model)}'s two top answers to the probe: "
+                       f"{percent_to_text(top)} and {percent_to_text(runner)}")
+
     def probe_guess(self, model: str) -> Finding:
-        p, chance = self.probe_probability(model), self._chance_of(model)
+        p, chance = self.probe_probability(model), self.chance_of(model)
         return Finding(f"{model}.probe_guess", p < chance + CHANCE_MARGIN, p,
                        f"p(right answer) < chance + {CHANCE_MARGIN * 100:.0f} points",
                        f"{_name(model)} gives the probe's answer {percent_to_text(p)}")

@@ -7,6 +7,11 @@ while it reads easily (1e-2 <= |value| < 1e3, to ``digits`` significant digits) 
 two-digit mantissa times a power of ten otherwise, so an equation, a label and the
 narration give the same number. Percentages and the decades of a log axis live here too.
 
+A number in a script is a :class:`Number`: the text as said or shown, the value, the
+quantity it names (``"rnn_tanh.accuracy"``, recomputed by the tests' fact-checker from the raw
+arrays) and its form, a key of :data:`FORMS`; :func:`spoken` makes one. Powers of ten said
+"about" are the nearest power, not the one below.
+
 Numpy only: no Manim import, so the maps are cheap to test.
 """
 
@@ -14,10 +19,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 __all__ = [
+    "FORMS",
+    "Number",
+    "digits_to_differ",
     "exponent_range",
     "factor_to_tex",
     "log_fraction",
@@ -27,6 +36,7 @@ __all__ = [
     "percent_to_text",
     "percent_to_words",
     "share_to_words",
+    "spoken",
 ]
 
 PLAIN = (1e-2, 1e3)  # |value| in [low, high) is written out; outside, a power of ten
@@ -80,7 +90,7 @@ def number_to_words(value: float, digits: int = 2, about: bool = False) -> str:
     if plain is not None:
         return plain
     if about:
-        exponent = math.floor(math.log10(value))
+        exponent = round(math.log10(value))  # the nearest power: 9.7e-7 is about 1e-6
         return f"about ten to the {'minus ' if exponent < 0 else ''}{abs(exponent)}"
     if 1e3 <= value < 1e6:  # rounded first: 123456 is "120 thousand", not "1.2e+02"
         return f"{float(f'{value / 1e3:.{digits}g}'):g} thousand"
@@ -140,3 +150,46 @@ def share_to_words(ratio: float, of: str = "the last word's", digits: int = 2) -
         return "exactly zero"
     relation = "times" if ratio > 1 else "of"
     return f"{number_to_words(ratio, digits)} {relation} {of}"
+
+
+def digits_to_differ(*values: float, digits: int = 2, most: int = 6) -> int:
+    """The fewest significant digits, from ``digits`` up to ``most``, at which the values
+    that differ are written differently: 2.001 and 2.004 need four, never "2 to 2"."""
+    distinct = len(set(values))
+    for n in range(digits, most + 1):
+        if len({number_to_text(v, n) for v in values}) == distinct:
+            return n
+    return most
+
+
+# The forms a script writes numbers in: each a map from the value (and its digits).
+FORMS: dict[str, Callable[[float, int], str]] = {
+    "words": lambda v, d: number_to_words(v, d),
+    "about": lambda v, d: number_to_words(v, d, about=True),
+    "text": lambda v, d: number_to_text(v, d),
+    "tex": lambda v, d: number_to_tex(v, d),
+    "percent": lambda v, d: percent_to_words(v),
+    "percent_text": lambda v, d: percent_to_text(v),
+    "count": lambda v, d: f"{int(v)}",
+    "share": lambda v, d: share_to_words(v, digits=d),
+    "plain": lambda v, d: f"{v:g}",
+}
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number in a script: its text, its value, the quantity it names and its form."""
+
+    text: str
+    value: float
+    quantity: str
+    form: str
+    digits: int = 2
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def spoken(value: float, quantity: str, form: str = "words", digits: int = 2) -> Number:
+    """``value`` written in ``form`` (a key of :data:`FORMS`), naming ``quantity``."""
+    return Number(FORMS[form](float(value), digits), float(value), quantity, form, digits)
