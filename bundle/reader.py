@@ -254,9 +254,9 @@ def _check_values(path: Path, key: str, array: np.ndarray, entry: dict,
 def _selected(listed: Iterable[str], prefixes: Iterable[str] | None) -> list[str]:
     if prefixes is None:
         return sorted(listed)
-    prefixes = tuple(prefixes)
-    return sorted(k for k in listed
-                  if any(k == p or k.startswith(p.rstrip("/") + "/") for p in prefixes))
+    exact = set(prefixes)
+    below = tuple(p.rstrip("/") + "/" for p in exact)
+    return sorted(k for k in listed if k in exact or k.startswith(below))
 
 
 def _load(root: Path, keys: Iterable[str] | None, verify_all: bool

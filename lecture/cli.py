@@ -139,18 +139,26 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func={"render": cmd_render, "build": cmd_build,
                              "slides": cmd_slides}[name])
 
-    p = sub.add_parser("script", help="print what the narrator says, without rendering",
-                       description="Run every act on a bundle without rendering (each "
-                       "animation jumps to its end, no frame is drawn) and print its "
-                       "narration, block by block: a few seconds per act. The layout checks "
-                       "run too; a text that leaves the frame or overlaps another is an "
-                       "error.")
+    p = sub.add_parser("script", help="print what the lecture says and shows, without rendering",
+                       description="Print every act's script, computed from the bundle "
+                       "without Manim (well under a second): each narration block, and each "
+                       "caption a step shows (marked [shows]). With --claims, under each line "
+                       "the findings it asserts and the quantity behind each of its numbers. "
+                       "With --preview, run every act's drawing code without rendering "
+                       "instead (each animation jumps to its end; a few seconds per act), "
+                       "with the layout checks: a text that leaves the frame or overlaps "
+                       "another is an error.")
     p.add_argument("--data", type=Path, default=DEFAULT_BUNDLE, metavar="DIR",
                    help="bundle directory (default: %(default)s)")
     p.add_argument("--only", metavar="SCENE,...",
                    help=f"only these acts (names: {', '.join(a.name for a in ACTS)})")
+    p.add_argument("--claims", action="store_true",
+                   help="under each line, what it asserts and where its numbers come from")
+    p.add_argument("--preview", action="store_true",
+                   help="run the acts' drawing code without rendering, with layout checks")
     p.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
-                   help="where the LaTeX and voice caches live (default: ./out)")
+                   help="with --preview: where the LaTeX and voice caches live "
+                   "(default: ./out)")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object, act name to its list of narration blocks")
     _add_wait(p)
@@ -287,10 +295,37 @@ def cmd_script(args) -> int:
     import json
 
     from lecture.render import select_acts
-    from scenes.dry_run import preview_act
+    from scenes.story.acts import script_for
 
     acts = select_acts(_only(args))
-    load_bundle(args.data)  # one clear line for a bad bundle, before any act runs
+    bundle = load_bundle(args.data)  # one clear line for a bad bundle, before any act runs
+    if args.preview:
+        said = _preview_scripts(args, acts)
+    else:
+        said = {}
+        for act in acts:
+            script = script_for(act, Findings(bundle.view(act.reads)))
+            said[act.name] = script.narration
+            if not args.json:
+                out.print(f"== {act.number:02d} {act.title}", markup=False)
+                for line in script:
+                    out.print(f"  {'' if line.kind == 'say' else '[shows] '}{line.text}",
+                              markup=False)
+                    if args.claims:
+                        for claim in line.claims:
+                            out.print(f"      asserts {claim}", markup=False)
+                        for number in line.numbers:
+                            out.print(f"      {number.text!r} is {number.quantity} = "
+                                      f"{number.value:.6g}", markup=False)
+    if args.json:
+        out.print(json.dumps(said, indent=1, ensure_ascii=False), markup=False)
+    return 0
+
+
+def _preview_scripts(args, acts) -> dict[str, list[str]]:
+    """Every act's drawing code run without rendering, its narration printed as it goes."""
+    from scenes.dry_run import preview_act
+
     said = {}
     with _lock_output(args):
         media = args.out / ".media" / "script"
@@ -303,9 +338,7 @@ def cmd_script(args) -> int:
                           "without a voice)", markup=False)
                 for text in transcript.narration:
                     out.print(f"  {text}", markup=False)
-    if args.json:
-        out.print(json.dumps(said, indent=1, ensure_ascii=False), markup=False)
-    return 0
+    return said
 
 
 def cmd_check(args) -> int:

@@ -78,6 +78,14 @@ class Transcript:
         return [block.text for block in self.blocks]
 
 
+def _parts(animations) -> Iterator[Animation]:
+    for animation in animations:
+        if isinstance(animation, AnimationGroup):
+            yield from _parts(animation.animations)
+        else:
+            yield animation
+
+
 def _finish(scene: LectureScene, animation: Animation) -> None:
     if isinstance(animation, AnimationGroup):
         for part in animation.animations:
@@ -112,7 +120,11 @@ class _Preview:
         self.renderer.time += run_time
         self.renderer.num_plays += 1
         self.check_layout()
-        self.shown.update((text, None) for m in text_mobjects(self.mobjects)
+        # what is on screen, and what a transform turned a text into (the mobject keeps
+        # its own string, but shows its target's)
+        targets = [a.target_mobject for a in _parts(animations)
+                   if getattr(a, "target_mobject", None) is not None]
+        self.shown.update((text, None) for m in text_mobjects([*self.mobjects, *targets])
                           if (text := text_of(m)) is not None)
 
     def wait(self, duration: float = 1.0, *args, **kwargs):

@@ -77,10 +77,7 @@ class LectureScene(WordTimedSubtitles, VoiceoverScene):
                                         keys=self.act.reads, verify_all=False).view(
             self.act.reads)
         self.findings = Findings(self.data)
-        try:  # TRANSITION: until every act has its script
-            self.script = script_for(self.act, self.findings)
-        except ModuleNotFoundError:
-            self.script = None
+        self.script = script_for(self.act, self.findings)
         self.blocks: list[Block] = []
         self.next_section(self.act.title)
 
@@ -98,7 +95,7 @@ class LectureScene(WordTimedSubtitles, VoiceoverScene):
     def narrate(self, key: str) -> Iterator:
         """A narration block: ``with self.narrate("answer.judge"):`` plays its animations
         while the script's line ``key`` is spoken, and waits for the words to finish."""
-        text = self.script.text(key) if self.script is not None else key  # TRANSITION
+        text = self.script.voiced(key)
         start, first = self.renderer.time, self.renderer.num_plays
         with self.voiceover(text=text) as tracker:
             yield tracker

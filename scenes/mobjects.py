@@ -94,10 +94,19 @@ def get_caption(text: str, size: float = SIZES.label, color: str = PALETTE.muted
 
 def get_bullets(lines: Sequence[str], size: float = SIZES.body, width: float | None = None,
                 buff: float = 0.3) -> VGroup:
-    """Left-aligned lines, each with a bullet, fitted to ``width``."""
-    items = VGroup(*(get_text(f"•  {line}", size) for line in lines))
+    """Left-aligned lines, each with a bullet, fitted to ``width``. The bullet is its own
+    mobject, so each line's text is the script's line as written."""
+    items = VGroup(*(_bulleted(line, size) for line in lines))
     items.arrange(DOWN, aligned_edge=LEFT, buff=buff)
     return fit_width(items, width)
+
+
+def _bulleted(line: str, size: float) -> VGroup:
+    """A bullet glyph and ``line`` where they sit in the text "•  line": the same shapes,
+    with the line a text of its own."""
+    ghost = get_text(f"•  {line}", size)
+    text = get_text(line, size).move_to(VGroup(*ghost[1:]))
+    return VGroup(ghost[0].copy(), text)
 
 
 def get_words(words: Sequence[str], size: float = SIZES.label, color: str = PALETTE.text,

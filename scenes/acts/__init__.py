@@ -55,35 +55,44 @@ def _numbered(*acts: Act) -> tuple[Act, ...]:
 
 
 TANH, TRAIN_ACCURACY = "rnn_tanh", "accuracy"
+# A user's own model written into the bundle (examples/own_model.py): the acts that show the
+# base bundle's runs beside it say which is which.
+OWN_MODEL = "config/own_model"
 
 ACTS = _numbered(
     Act("hook", "act01_hook", "Hook", "The vanishing gradient problem",
-        reads=(model_part(TANH, "grad"), train_key(TANH, TRAIN_ACCURACY))),
+        reads=(model_part(TANH, "grad"), train_key(TANH, TRAIN_ACCURACY),
+               train_key(TANH, "step"))),
     Act("feedforward", "act02_feedforward", "TrainingFeedForward",
         "Training a feed-forward network", reads=(FEEDFORWARD_PREFIX,)),
     Act("rnn", "act03_rnn", "HowAnRnnWorks", "How an RNN works",
         reads=(model_part(TANH, "probe"), train_key(TANH, TRAIN_ACCURACY),
                *(probe_key("lstm", name) for name in ("prob", "tokens", "target")))),
     Act("bptt", "act04_bptt", "BackpropThroughTime", "Backpropagation through time",
-        reads=(param_key(TANH, "weight_hh_l0"), grad_key(TANH), SCALAR_PREFIX)),
+        reads=(param_key(TANH, "weight_hh_l0"), grad_key(TANH), probe_key(TANH, "h"),
+               activation_key("d_tanh"), SCALAR_PREFIX, OWN_MODEL)),
     Act("vanish_explode", "act05_vanish_explode", "VanishOrExplode", "Vanishing and exploding",
         reads=(scalar_key("w"), scalar_key("factor"))),
     Act("why_problem", "act06_why_problem", "WhyItIsAProblem", "Why it is a problem",
         reads=(model_part(TANH, "grad"), probe_key(TANH, "tokens"), probe_key(TANH, "target"),
-               train_key(TANH, TRAIN_ACCURACY), SWEEP_SEQ_LEN, sweep_key(TANH))),
+               model_part(TANH, "train"), SWEEP_SEQ_LEN, sweep_key(TANH), OWN_MODEL)),
     Act("fixes", "act07_fixes", "ThreeFixes", "Three fixes",
         reads=(activation_key("x"), *(activation_key(f"d_{name}") for name in ACTIVATIONS),
                grad_key("rnn_sigmoid"), model_part(TANH, "grad"), grad_key("rnn_relu"),
                model_part("irnn", "grad"), param_key("irnn", "weight_hh_l0"),
-               *(train_key(kind, TRAIN_ACCURACY) for kind in MODEL_KINDS))),
-    Act("lstm", "act08_lstm", "TheLstm", "The LSTM", reads=(model_part(CUISINE_MODEL, "probe"),)),
+               *(model_part(kind, "train") for kind in MODEL_KINDS),
+               *(probe_key(kind, "h") for kind in ("lstm", "gru")), OWN_MODEL)),
+    Act("lstm", "act08_lstm", "TheLstm", "The LSTM",
+        reads=(model_part(CUISINE_MODEL, "probe"), OWN_MODEL)),
     Act("highway", "act09_highway", "GradientHighway", "The gradient highway",
         reads=(gate_key("lstm", "forget"), grad_key("lstm", "c"), grad_key(TANH),
-               *(model_part(kind, "train") for kind in SWEEP_MODELS), SWEEP_PREFIX)),
+               *(model_part(kind, "train") for kind in SWEEP_MODELS), SWEEP_PREFIX,
+               gate_key("gru", "update"), probe_key(TANH, "tokens"), probe_key("lstm", "tokens"),
+               OWN_MODEL)),
     Act("summary", "act10_summary", "Summary", "Summary and references",
         reads=(grad_key(TANH), train_key(TANH, TRAIN_ACCURACY), train_key("lstm", TRAIN_ACCURACY),
-               grad_key("lstm", "c"), gate_key("lstm", "forget"), "config/seed",
-               "generator/torch")),
+               grad_key("lstm", "c"), gate_key("lstm", "forget"), model_part("gru", "train"),
+               gate_key("gru", "update"), "config/seed", "generator/torch", OWN_MODEL)),
 )
 
 # A still for the video's thumbnail, rendered at 1280x720; it reads no data.

@@ -1,4 +1,5 @@
-"""Act 2: training one sigmoid neuron, step by step, with the real numbers from autograd."""
+"""Act 2: training one sigmoid neuron, step by step, with the real numbers from autograd.
+What it says and shows is its script, scenes/story/acts/act02_feedforward.py."""
 
 from manim import *
 
@@ -8,7 +9,7 @@ from scenes.equations import get_equation
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import fit_width, get_caption, get_heading
 from scenes.story.findings import small_factors
-from scenes.story.numbers import factor_to_tex, number_to_tex, number_to_words
+from scenes.story.numbers import digits_to_differ, factor_to_tex, number_to_tex
 from scenes.theme import PALETTE, SIZES, TIMING
 
 
@@ -104,7 +105,7 @@ class TrainingFeedForward(LectureScene):
 
     def show_the_network(self):
         ff = self.ff
-        self.heading = get_heading("One neuron, trained by hand")
+        self.heading = get_heading(self.script["heading.network"])
         self.diagram = NeuronDiagram().scale(1.15).shift(UP * 1.4)
         d = self.diagram
         self.x_tag = self.tag(f"x = {number_to_tex(ff['x'], 3)}").next_to(d.input, DOWN, buff=0.2)
@@ -112,8 +113,7 @@ class TrainingFeedForward(LectureScene):
                                                                         buff=0.15)
         self.b_tag = self.tag(f"b = {number_to_tex(ff['b'], 3)}").next_to(d.bias, RIGHT, buff=0.15)
         self.b_tag.align_to(d.bias, DOWN)
-        with self.narrate("The simplest network: input x, weight w, bias b, and one neuron "
-                          "with a sigmoid activation f, giving y hat."):
+        with self.narrate("network"):
             self.play(FadeIn(self.heading))
             self.play(LaggedStart(*(FadeIn(m) for m in (d.input, d.weight, d.w, d.bias, d.b,
                                                         d.neuron, d.output, d.y_hat)),
@@ -132,9 +132,7 @@ class TrainingFeedForward(LectureScene):
         ).arrange(DOWN, buff=0.45, aligned_edge=LEFT).move_to(DOWN * 1.6)
         self.y_tag = self.tag(rf"\hat{{y}} = {number_to_tex(ff['y_hat'], 3)}").next_to(
             d.y_hat, DOWN, buff=0.25)
-        with self.narrate(f"The forward pass: z equals w times x plus b, here "
-                          f"{number_to_words(ff['z'], 3)}, and the activation makes it "
-                          f"the prediction, y hat: {number_to_words(ff['y_hat'], 3)}."):
+        with self.narrate("forward"):
             self.play(ShowPassingFlash(d.weight.copy().set_color(PALETTE.accent),
                                        time_width=0.6), Write(lines[0]))
             self.play(Indicate(d.neuron, color=PALETTE.accent), Write(lines[1]))
@@ -151,17 +149,13 @@ class TrainingFeedForward(LectureScene):
                             rf"{number_to_tex(ff['y_hat'], 3)}\right)^2", "=",
                             number_to_tex(ff["loss"], 3))
         VGroup(general, ours).arrange(DOWN, buff=0.5).move_to(DOWN * 1.7)
-        note = get_caption("one training sample: N = 1", SIZES.small).next_to(
+        note = get_caption(self.script["note.samples"], SIZES.small).next_to(
             ours, RIGHT, buff=0.5)
         true_tag = self.tag(rf"y_{{\text{{true}}}} = {number_to_tex(ff['y_true'], 3)}",
                             PALETTE.text).next_to(self.y_tag, DOWN, buff=0.15)
-        with self.narrate("The loss compares prediction and truth: the mean squared error "
-                          "over the training samples."):
+        with self.narrate("loss.general"):
             self.play(FadeIn(true_tag), Write(general))
-        with self.narrate(f"With one sample, it is the square of "
-                          f"{number_to_words(ff['y_true'], 3)} minus "
-                          f"{number_to_words(ff['y_hat'], 3)}: "
-                          f"{number_to_words(ff['loss'], 3)}."):
+        with self.narrate("loss.ours"):
             self.play(Write(ours), FadeIn(note))
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(general, ours, note)))
@@ -185,21 +179,15 @@ class TrainingFeedForward(LectureScene):
         dots = VGroup(product[2], product[4])
         total = product[6:]
         backward = [d.output, d.neuron, d.weight]
-        with self.narrate("The backward pass: how should w change to lower the loss? The "
-                          "chain rule splits that gradient into three links, traced "
-                          "backward."):
+        with self.narrate("chain.rule"):
             self.play(Write(rule))
-        with self.narrate(f"How the loss changes with the prediction: "
-                          f"{number_to_words(values[0], 3)}. How the sigmoid changes with z: "
-                          f"{number_to_words(values[1], 3)}. How z changes with w: x, "
-                          f"{number_to_words(values[2], 3)}."):
+        with self.narrate("chain.links"):
             self.play(FadeIn(numbers[0]))
             for part, factor, number in zip(backward, factors, numbers[1:], strict=True):
                 self.play(Indicate(part, color=PALETTE.gradient),
                           factor.animate.set_color(PALETTE.gradient),
                           FadeIn(number, shift=UP * 0.2))
-        with self.narrate(f"Multiplied together: "
-                          f"{number_to_words(ff['dloss_dw'], 3)}."):
+        with self.narrate("chain.total"):
             self.play(FadeIn(dots), Write(total))
         self.wait(TIMING.pause)
         self.chain = VGroup(rule, numbers, dots, total)
@@ -213,9 +201,7 @@ class TrainingFeedForward(LectureScene):
                             number_to_tex(product, 3), colors={})
         line[-1].set_color(PALETTE.accent)
         line.next_to(self.chain, DOWN, buff=0.5)
-        with self.narrate("Numbers below one multiply to something smaller. The sigmoid's "
-                          "slope is at most a quarter, and a recurrent network multiplies "
-                          "such factors at every step."):
+        with self.narrate("small"):
             self.play(Write(line))
             self.play(Circumscribe(line[-1], color=PALETTE.accent))
         self.wait(TIMING.pause)
@@ -225,28 +211,29 @@ class TrainingFeedForward(LectureScene):
     def step_down_the_loss(self):
         self.next_section("Gradient descent step")
         ff = self.ff
-        descends = self.findings.descends()
-        heading = get_heading("Gradient descent: one step downhill" if descends.holds else
-                              "Gradient descent: one step, too far")
+        heading = get_heading(self.script["heading.descent"])
+        # enough digits that a parameter the step moves reads differently after it
+        dw = digits_to_differ(ff["w"], ff["w_next"], digits=3)
+        db = digits_to_differ(ff["b"], ff["b_next"], digits=3)
         rules = VGroup(
             get_equation(r"w \leftarrow w - \eta \, \frac{\partial L}{\partial w}"),
-            get_equation(rf"= {number_to_tex(ff['w'], 3)} - {number_to_tex(ff['lr'], 3)} \times "
-                         rf"{factor_to_tex(ff['dloss_dw'], 3)} = {number_to_tex(ff['w_next'], 3)}",
-                         size=SIZES.label * 1.3),
+            get_equation(rf"= {number_to_tex(ff['w'], dw)} - {number_to_tex(ff['lr'], 3)} "
+                         rf"\times {factor_to_tex(ff['dloss_dw'], 3)} = "
+                         rf"{number_to_tex(ff['w_next'], dw)}", size=SIZES.label * 1.3),
             get_equation(r"b \leftarrow b - \eta \, \frac{\partial L}{\partial b}"),
-            get_equation(rf"= {number_to_tex(ff['b'], 3)} - {number_to_tex(ff['lr'], 3)} \times "
-                         rf"{factor_to_tex(ff['dloss_db'], 3)} = {number_to_tex(ff['b_next'], 3)}",
-                         size=SIZES.label * 1.3),
+            get_equation(rf"= {number_to_tex(ff['b'], db)} - {number_to_tex(ff['lr'], 3)} "
+                         rf"\times {factor_to_tex(ff['dloss_db'], 3)} = "
+                         rf"{number_to_tex(ff['b_next'], db)}", size=SIZES.label * 1.3),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
         fit_width(rules, 6.2).to_edge(LEFT, buff=0.6).shift(DOWN * 0.3)
-        eta = get_caption(f"learning rate \u03b7 = {ff['lr']:g}", SIZES.small).next_to(
+        eta = get_caption(self.script["note.eta"], SIZES.small).next_to(
             rules, DOWN, buff=0.45, aligned_edge=LEFT)
 
         w, w_next, slope = ff["w"], ff["w_next"], ff["dloss_dw"]
         half = max(0.6, 5 * abs(w_next - w))
         plot = LossCurve(ff["x"], ff["b"], ff["y_true"], w - half, w + half)
         plot.to_edge(RIGHT, buff=0.9).shift(DOWN * 0.2)
-        held = get_caption(f"b held at {ff['b']:g}", SIZES.small).next_to(
+        held = get_caption(self.script["note.held"], SIZES.small).next_to(
             plot, DOWN, buff=0.6)
         dot = Dot(plot.point(w), radius=0.11, color=PALETTE.accent)
         ghost = dot.copy().set_opacity(0.35)
@@ -256,40 +243,24 @@ class TrainingFeedForward(LectureScene):
                        color=PALETTE.gradient, stroke_width=4)
         slope_tag = self.tag(rf"\text{{slope}} = {number_to_tex(slope, 3)}", PALETTE.gradient)
         slope_tag.move_to(plot.point(w + 0.4 * half, 0.7 * plot.top))
-        marks = VGroup(*(plot.get_mark(v, number_to_tex(v, 3), side)
-                         for v, side in ((w, LEFT if w_next > w else RIGHT),
-                                         (w_next, RIGHT if w_next > w else LEFT))))
-        with self.narrate("Gradient descent moves each parameter a small step against "
-                          "its gradient, scaled by the learning rate, eta."):
+        ends = ((w, LEFT if w_next > w else RIGHT), (w_next, RIGHT if w_next > w else LEFT))
+        marks = VGroup(*(plot.get_mark(v, number_to_tex(v, dw), side)  # one, if w stays
+                         for v, side in ends[:1 if w_next == w else 2]))
+        with self.narrate("descent.rule"):
             self.play(FadeIn(heading), Write(rules[0]), Write(rules[2]))
             self.play(Create(plot.axes), FadeIn(plot.labels), Create(plot.curve),
                       FadeIn(held))
             self.play(FadeIn(dot, scale=2), FadeIn(marks[0]))
-        with self.narrate(f"The gradient is the slope of the loss curve at w: "
-                          f"{moves(slope)}"
-                          f", from {number_to_words(w, 3)} to "
-                          f"{number_to_words(w_next, 3)}. The bias moves from "
-                          f"{number_to_words(ff['b'], 3)} to {number_to_words(ff['b_next'], 3)}."):
+        with self.narrate("descent.move"):
             self.play(Create(tangent), FadeIn(slope_tag))
             self.play(Write(rules[1]), Write(rules[3]), FadeIn(eta))
             self.add(ghost)
-            self.play(MoveAlongPath(dot, plot.get_path(w, w_next)), FadeIn(marks[1]),
-                      run_time=TIMING.slow)
-        said = ("The loss goes down. Repeat this many times and the network learns, as long "
-                "as its gradients stay a healthy size." if descends.holds else
-                f"But this step is too big: the loss goes up, from "
-                f"{number_to_words(ff['loss'], 3)} to {number_to_words(descends.value, 3)}. A "
-                "smaller learning rate goes downhill; repeat small steps many times and the "
-                "network learns, as long as its gradients stay a healthy size.")
-        with self.narrate(said):
+            if w_next != w:
+                self.play(MoveAlongPath(dot, plot.get_path(w, w_next)), FadeIn(marks[1]),
+                          run_time=TIMING.slow)
+        with self.narrate("descent.result"):
             self.play(Flash(dot, color=PALETTE.accent), Circumscribe(rules[1]))
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(heading, rules, eta, plot, held, ghost, dot, tangent,
                                  slope_tag, marks)))
 
-
-def moves(slope: float) -> str:
-    """Which way a parameter moves against its gradient."""
-    if slope < 0:
-        return "negative, so w grows"
-    return "positive, so w shrinks" if slope > 0 else "zero, so w stays where it is"

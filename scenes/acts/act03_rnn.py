@@ -194,6 +194,8 @@ class HowAnRnnWorks(LectureScene):
             lstm_bars = get_prob_bars(lstm, classes, PALETTE.lstm, target).move_to(bars)
             lstm_who = get_text(self.script["who.lstm"], SIZES.small, PALETTE.lstm).move_to(who)
             with self.narrate("answer.lstm"):
-                self.play(Transform(bars, lstm_bars), Transform(who, lstm_who))
+                self.play(ReplacementTransform(bars, lstm_bars),
+                          ReplacementTransform(who, lstm_who))
+            bars, who = lstm_bars, lstm_who
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(self.sentence, arrow, bars, who)))

@@ -7,8 +7,8 @@ from scenes.acts import act_named
 from scenes.equations import get_equation
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import UnrolledChain, get_backward_arrows, get_heading, get_heatmap, get_text
-from scenes.story.findings import gradient_ratio, step_factors
-from scenes.story.numbers import number_to_tex, number_to_text, number_to_words
+from scenes.story.acts.act04_bptt import scalar_cases
+from scenes.story.findings import step_factors
 from scenes.theme import PALETTE, SIZES, SYMBOL_COLORS, TIMING
 
 STEPS = 5  # cells in the drawn chain: a picture, not the data's sequence length
@@ -16,10 +16,13 @@ STEPS = 5  # cells in the drawn chain: a picture, not the data's sequence length
 
 class FactorStrip(VGroup):
     """One dot per step back, at height ||dL/dh_{t-1}|| / ||dL/dh_t||, against t; a dashed
-    line at 1 (no change) and one at ``typical``. Parts: ``frame`` (axes, labels and the
-    line at 1), ``dots``, ``median`` (the typical factor's line and label)."""
+    line at 1 (no change) and, when there is one, one at ``typical``. Parts: ``frame`` (axes,
+    labels and the line at 1), ``dots``, ``typical`` (the typical factor's line and label,
+    empty without one). The labels are the script's: ``one_label`` for the line at 1,
+    ``typical_label`` for the other, ``axis_label`` under the time axis."""
 
-    def __init__(self, norms, typical: float, width: float = 6.0, height: float = 2.0):
+    def __init__(self, norms, typical: float | None, one_label: str, typical_label: str,
+                 axis_label: str, width: float = 6.0, height: float = 2.0):
         super().__init__()
         steps = len(norms)
         at, ratios = step_factors(norms)
@@ -34,15 +37,17 @@ class FactorStrip(VGroup):
             return VGroup(line, get_text(label, SIZES.small, color).next_to(line, RIGHT,
                                                                            buff=0.1))
 
-        one = level(1.0, PALETTE.muted, "1: no change")
-        self.median = level(typical, PALETTE.gradient, f"\u00d7 {number_to_text(typical)}")
-        label, other = self.median[1], one[1]
-        clash = label.height + 0.05 - abs(label.get_y() - other.get_y())
-        if clash > 0:  # a typical factor close to one: set its label off the other's
-            label.shift((DOWN if typical < 1 else UP) * clash)
+        one = level(1.0, PALETTE.muted, one_label)
+        self.typical = VGroup()
+        if typical is not None:
+            self.typical = level(typical, PALETTE.gradient, typical_label)
+            label, other = self.typical[1], one[1]
+            clash = label.height + 0.05 - abs(label.get_y() - other.get_y())
+            if clash > 0:  # a typical factor close to one: set its label off the other's
+                label.shift((DOWN if typical < 1 else UP) * clash)
         self.dots = VGroup(*(Dot(axes.c2p(t, r), radius=0.045, color=PALETTE.gradient)
                              for t, r in zip(at, ratios, strict=True)))
-        labels = VGroup(get_text("time step t", SIZES.small, PALETTE.muted)
+        labels = VGroup(get_text(axis_label, SIZES.small, PALETTE.muted)
                         .next_to(axes.x_axis, DOWN, buff=0.12),
                         get_text("1", SIZES.small, PALETTE.muted)
                         .next_to(axes.x_axis.get_start(), DOWN, buff=0.12),
@@ -53,7 +58,7 @@ class FactorStrip(VGroup):
                    .next_to(axes.c2p(1, top), RIGHT, buff=0.15)
                    .align_to(axes.c2p(1, top), UP))
         self.frame = VGroup(axes, labels, one)
-        self.add(self.frame, self.dots, self.median)
+        self.add(self.frame, self.dots, self.typical)
 
 
 class BackpropThroughTime(LectureScene):
@@ -69,7 +74,7 @@ class BackpropThroughTime(LectureScene):
         self.measure_a_real_rnn()
 
     def unroll_the_network(self):
-        self.heading = get_heading("Backpropagation through time")
+        self.heading = get_heading(self.script["heading"])
         chain = UnrolledChain(STEPS, size=1.05, gap=1.35).shift(DOWN * 0.7 + LEFT * 0.6)
         x_labels = VGroup(*(MathTex(f"x_{{{t + 1}}}", font_size=SIZES.label * 1.2,
                                     color=PALETTE.weight_x).next_to(arrow, DOWN, buff=0.08)
@@ -85,16 +90,14 @@ class BackpropThroughTime(LectureScene):
         loss = MathTex("L", font_size=SIZES.equation).next_to(to_loss, RIGHT, buff=0.1)
         self.chain, self.x_labels = chain, x_labels
         self.head = VGroup(to_y, w_y, y_hat, to_loss, loss)
-        with self.narrate("Backpropagation through time trains a recurrent network: unroll "
-                          "it, and compute gradients through every time step."):
+        with self.narrate("unroll"):
             self.play(FadeIn(self.heading))
             self.play(LaggedStart(*(FadeIn(VGroup(c, i, x)) for c, i, x in zip(
                 chain.cells, chain.inputs, x_labels, strict=True)), lag_ratio=0.25),
                 Create(chain.links), FadeIn(chain.link_labels))
             self.play(GrowArrow(to_y), FadeIn(w_y), FadeIn(y_hat), GrowArrow(to_loss),
                       FadeIn(loss))
-        with self.narrate("The same weight matrix, W h, is used at every step, so its "
-                          "gradients accumulate across time."):
+        with self.narrate("shared"):
             self.play(LaggedStart(*(Indicate(label, color=PALETTE.weight_h, scale_factor=1.6)
                                     for label in chain.link_labels), lag_ratio=0.3))
 
@@ -106,8 +109,7 @@ class BackpropThroughTime(LectureScene):
         ).arrange(RIGHT, buff=1.2).next_to(self.heading, DOWN, buff=0.45)
         flashes = [ShowPassingFlash(link.copy().set_color(PALETTE.forward).set_stroke(width=8),
                                     time_width=0.8) for link in self.chain.links]
-        with self.narrate("Forward, W h carries each hidden state to the next, with the new "
-                          "input, and W y turns the last into the output."):
+        with self.narrate("forward"):
             self.play(Write(equations[0]))
             self.play(LaggedStart(*flashes, lag_ratio=0.6), run_time=TIMING.slow)
             self.play(Write(equations[1]), Indicate(self.head[:3], color=PALETTE.forward))
@@ -132,16 +134,14 @@ class BackpropThroughTime(LectureScene):
         )
         self.back = get_backward_arrows(chain)
         pieces = VGroup(*(label.copy() for label in chain.link_labels))
-        with self.narrate("Backward, the error flows from the loss through every step, "
-                          "leaving a piece of W h's gradient at each."):
+        with self.narrate("backward"):
             self.play(Write(total))
             self.play(LaggedStart(*(GrowArrow(a) for a in head_back), lag_ratio=0.5))
             self.play(LaggedStart(*(AnimationGroup(
                 GrowArrow(arrow), label.animate.set_color(PALETTE.gradient))
                 for arrow, label in zip(self.back[::-1], chain.link_labels[::-1],
                                         strict=True)), lag_ratio=0.5), run_time=TIMING.slow)
-        with self.narrate("The total gradient for W h sums these pieces over all time "
-                          "steps."):
+        with self.narrate("sum"):
             self.play(LaggedStart(*(piece.animate(path_arc=-PI / 3).scale(1.8)
                                     .set_color(PALETTE.gradient).move_to(total[2])
                                     .set_opacity(0) for piece in pieces), lag_ratio=0.25),
@@ -165,16 +165,13 @@ class BackpropThroughTime(LectureScene):
                                  r"\prod_{t=1}^{T} f'(h_t)")
         all_steps[2].set_color(PALETTE.weight_h)
         all_steps.to_edge(DOWN, buff=0.5)
-        note = get_equation(r"W_h \text{ multiplied } T \text{ times}", size=SIZES.label,
-                            colors=SYMBOL_COLORS)
+        note = get_equation(self.script["note.repeat"], size=SIZES.label, colors=SYMBOL_COLORS)
         note.next_to(all_steps, RIGHT, buff=0.5)
-        with self.narrate("One step back multiplies the gradient by W h times the "
-                          "activation's slope."):
+        with self.narrate("one_step"):
             self.play(Write(one_step))
             self.play(LaggedStart(*(FadeIn(t, shift=DOWN * 0.1) for t in tags[::-1]),
                                   lag_ratio=0.3))
-        with self.narrate("Over T steps it repeats: W h to the power T, times the product of "
-                          "the slopes."):
+        with self.narrate("all_steps"):
             self.play(Write(all_steps), FadeIn(note))
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(one_step, all_steps, note, tags)))
@@ -182,38 +179,35 @@ class BackpropThroughTime(LectureScene):
     def explode_or_vanish(self):
         self.next_section("Explode or vanish")
         weights, factors = self.data[scalar_key("w")], self.data[scalar_key("factor")]
-        big, small = int(np.argmax(weights)), int(np.argmin(weights))
-        rows = VGroup(
-            get_equation(rf"W_h = {weights[big]:g} > 1 \text{{: the gradient explodes}}",
-                         size=SIZES.equation).set_color(PALETTE.explode),
-            get_equation(rf"W_h = {weights[small]:g} < 1 \text{{: the gradient vanishes}}",
-                         size=SIZES.equation).set_color(PALETTE.vanish),
-        ).arrange(DOWN, buff=0.3).next_to(self.heading, DOWN, buff=0.45)
-
+        cases = scalar_cases(self.findings)  # "big", "small" or "one": the weight each shows
+        colors = {"big": PALETTE.explode, "small": PALETTE.vanish, "one": PALETTE.muted}
+        rows = VGroup(*(get_equation(self.script[f"rule.{case}"], size=SIZES.equation)
+                        .set_color(colors[case]) for case in cases))
+        rows.arrange(DOWN, buff=0.3).next_to(self.heading, DOWN, buff=0.45)
         back_steps = np.arange(len(self.back), 0, -1)  # arrow i is this many steps back
-        colors = {big: PALETTE.explode, small: PALETTE.vanish}
-        arrows = {row: get_backward_arrows(self.chain, factors[row, back_steps], colors[row])
-                  for row in colors}
-        tags = {row: VGroup(*(
-            MathTex(rf"\times {factors[row, k]:.3g}", font_size=SIZES.label, color=colors[row])
-            .next_to(arrow, DOWN, buff=0.12) for k, arrow in zip(back_steps, self.back,
-                                                                 strict=True)))
-            for row in colors}
-        with self.narrate(f"If W h is larger than one, say {weights[big]:g}, the gradient "
-                          f"grows at every step: it explodes."):
-            self.play(FadeIn(rows[0]))
-            self.play(LaggedStart(*(AnimationGroup(Transform(a, b), FadeIn(t)) for a, b, t in
-                                    zip(self.back[::-1], arrows[big][::-1], tags[big][::-1],
-                                        strict=True)), lag_ratio=0.4), run_time=TIMING.slow)
-        with self.narrate(f"If it is smaller than one, say {weights[small]:g}, it shrinks at "
-                          f"every step: it vanishes."):
-            self.play(FadeIn(rows[1]))
-            self.play(LaggedStart(*(AnimationGroup(Transform(a, b), Transform(t, u))
-                                    for a, b, t, u in zip(
-                                        self.back[::-1], arrows[small][::-1],
-                                        tags[big][::-1], tags[small][::-1], strict=True)),
-                                  lag_ratio=0.4), run_time=TIMING.slow)
-        self.back.add(tags[big])
+        previous = None  # the first case's tags, which the others transform
+        for row, case in zip(rows, cases, strict=True):
+            k = list(weights).index(cases[case])
+            arrows = get_backward_arrows(self.chain, factors[k, back_steps], colors[case])
+            tags = VGroup(*(MathTex(rf"\times {factors[k, s]:.3g}", font_size=SIZES.label,
+                                    color=colors[case]).next_to(arrow, DOWN, buff=0.12)
+                            for s, arrow in zip(back_steps, self.back, strict=True)))
+            with self.narrate(f"scalar.{case}"):
+                self.play(FadeIn(row))
+                if previous is None:
+                    self.play(LaggedStart(*(AnimationGroup(Transform(a, b), FadeIn(t))
+                                            for a, b, t in zip(self.back[::-1], arrows[::-1],
+                                                               tags[::-1], strict=True)),
+                                          lag_ratio=0.4), run_time=TIMING.slow)
+                else:
+                    self.play(LaggedStart(*(AnimationGroup(Transform(a, b), Transform(t, u))
+                                            for a, b, t, u in zip(
+                                                self.back[::-1], arrows[::-1],
+                                                previous[::-1], tags[::-1], strict=True)),
+                                          lag_ratio=0.4), run_time=TIMING.slow)
+            if previous is None:
+                previous = tags
+        self.back.add(previous)
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(rows, self.chain, self.x_labels, self.head, self.back,
                                  self.heading)))
@@ -222,54 +216,39 @@ class BackpropThroughTime(LectureScene):
         self.next_section("A real RNN")
         w_h = self.data[param_key("rnn_tanh", "weight_hh_l0")]
         norms = self.data[grad_key("rnn_tanh")][-1]
-        stretch = float(np.linalg.norm(w_h, 2))
-        _, ratios = step_factors(norms)
-        typical = float(np.median(ratios)) if ratios.size else 0.0
-        heading = get_heading("Inside a real tanh RNN")
+        script = self.script
+        heading = get_heading(script["heading.real"])
         heatmap = get_heatmap(w_h, cell=3.6 / len(w_h)).to_edge(LEFT, buff=0.6).shift(
             DOWN * 0.1)
-        caption = get_equation(rf"\text{{trained }} W_h,\ {w_h.shape[0]} \times {w_h.shape[1]}",
-                               size=SIZES.label, colors=SYMBOL_COLORS)
+        caption = get_equation(script["caption.wh"], size=SIZES.label, colors=SYMBOL_COLORS)
         caption.next_to(heatmap, DOWN, buff=0.25)
         facts = VGroup(
-            get_equation(rf"\text{{largest singular value of }} W_h = {stretch:.3g}",
-                         size=SIZES.body, colors=SYMBOL_COLORS),
-            get_equation(r"\text{slope of } \tanh \le 1", size=SIZES.body),
+            get_equation(script["fact.stretch"], size=SIZES.body, colors=SYMBOL_COLORS),
+            get_equation(script["fact.slope"], size=SIZES.body),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         facts.next_to(heatmap, RIGHT, buff=0.8).align_to(heatmap, UP)
-        strip = FactorStrip(norms, typical, width=6.4, height=2.0)
+        measured = "strip.typical" in script  # a run of step factors to measure
+        typical = self.findings.value("rnn_tanh.typical_factor") if measured else None
+        strip = FactorStrip(norms, typical, script["strip.one"],
+                            script["strip.typical"] if measured else "", script["strip.axis"],
+                            width=6.4, height=2.0)
         strip.next_to(facts, DOWN, buff=0.45).align_to(facts, LEFT)
-        total = gradient_ratio(norms)
         result = get_equation(r"{\| \partial L / \partial h_1 \| \over "
                               r"\| \partial L / \partial h_T \|}", "=",
-                              number_to_tex(total), size=SIZES.body)
+                              script["result.value"], size=SIZES.body)
         result[2].set_color(PALETTE.accent)
         result.next_to(strip, DOWN, buff=0.35).align_to(facts, LEFT)
-        with self.narrate(f"Now a real trained tanh network, with {w_h.shape[0]} hidden "
-                          f"units. Its W h stretches a vector by at most "
-                          f"{number_to_words(stretch, 3)}, its largest singular value."):
+        with self.narrate("real.intro"):
             self.play(FadeIn(heading), FadeIn(heatmap), FadeIn(caption))
             self.play(FadeIn(facts[0], shift=RIGHT * 0.2))
-        measured = (f"Each dot is a measured step back, typically multiplying the gradient by "
-                    f"about {number_to_words(typical)}." if ratios.size else
-                    "Every step back underflowed to exactly zero: there is nothing to measure.")
-        with self.narrate(f"But tanh's slope is at most one, usually less. {measured}"):
+        with self.narrate("real.steps"):
             self.play(FadeIn(facts[1], shift=RIGHT * 0.2))
             self.play(FadeIn(strip.frame), LaggedStart(*(FadeIn(d, scale=0.5)
                                                          for d in strip.dots),
                                                        lag_ratio=0.02))
-            self.play(Create(strip.median[0]), FadeIn(strip.median[1]))
-        steps = len(norms) - 1
-        if total == 0:
-            left = (f"Over {steps} steps, nothing is left of the gradient at the first word: "
-                    "it underflows to exactly zero.")
-        elif total > 1:
-            left = (f"Over {steps} steps, that multiplies the gradient at the first word by "
-                    f"{number_to_words(total)}: it grows.")
-        else:
-            left = (f"Over {steps} steps, that leaves {number_to_words(total)} of the gradient "
-                    "at the first word.")
-        with self.narrate(left):
+            if len(strip.typical):
+                self.play(Create(strip.typical[0]), FadeIn(strip.typical[1]))
+        with self.narrate("real.total"):
             self.play(Write(result))
             self.play(Circumscribe(result[2], color=PALETTE.accent))
         self.wait(TIMING.pause)

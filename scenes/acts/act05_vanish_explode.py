@@ -1,4 +1,5 @@
-"""Act 5: one number multiplied by itself, again and again, vanishes or explodes."""
+"""Act 5: one number multiplied by itself, again and again, vanishes or explodes. What it
+says and shows is its script, scenes/story/acts/act05_vanish_explode.py."""
 
 from manim import *
 
@@ -15,10 +16,9 @@ from scenes.mobjects import (
     get_heading,
     get_text,
 )
-from scenes.story.numbers import exponent_range, number_to_tex, number_to_words
+from scenes.story.acts.act05_vanish_explode import SHOWN_TERMS, first_and_last
+from scenes.story.numbers import exponent_range, number_to_tex
 from scenes.theme import PALETTE, SIZES, SYMBOL_COLORS, TIMING
-
-SHOWN_TERMS = 6  # how many factors the multiplication rows write out
 
 
 def w_to_color(w: float) -> str:
@@ -62,7 +62,7 @@ class ProductTable(VGroup):
     """One :class:`ProductRow` per weight (``rows``), with the column heads and a rule
     (``header``): k = 1..terms, then the product."""
 
-    def __init__(self, ws, factors: np.ndarray, terms: int):
+    def __init__(self, ws, factors: np.ndarray, terms: int, steps_head: str, product_head: str):
         super().__init__()
         size = SIZES.equation
         cells = [[MathTex(f"{w:g}" if k == 0 else rf"\times\,{w:g}", font_size=size,
@@ -82,11 +82,11 @@ class ProductTable(VGroup):
                       for k in range(1, terms + 1)]
             self.rows.add(ProductRow(label, row_cells, states))
         self.header = VGroup(
-            get_text("k steps back", SIZES.small, PALETTE.muted)
+            get_text(steps_head, SIZES.small, PALETTE.muted)
             .move_to([x0 - 0.2, 1.0, 0], aligned_edge=RIGHT),
             *(MathTex(str(k + 1), font_size=SIZES.body, color=PALETTE.muted)
               .move_to([x0 + (k + 0.5) * col, 1.0, 0]) for k in range(terms)),
-            get_text("product", SIZES.small, PALETTE.muted)
+            get_text(product_head, SIZES.small, PALETTE.muted)
             .move_to([x0 + terms * col + 0.45, 1.0, 0], aligned_edge=LEFT),
             Line([x0, 1.3, 0], [x0, -1.1 * len(ws) + 0.7, 0], color=PALETTE.muted,
                  stroke_width=2))
@@ -105,7 +105,7 @@ class VanishOrExplode(LectureScene):
 
     def strip_to_one_number(self):
         self.next_section("One number")
-        heading = get_heading("An RNN with a single number")
+        heading = get_heading(self.script["heading.one"])
         forward = get_equation("h_t", "=", "w", r"\cdot h_{t-1} + x_t",
                                colors={"w": PALETTE.weight_h}).move_to(UP * 2.2)
         chain = UnrolledChain(5, cell_labels=["h_{K-4}", "h_{K-3}", "h_{K-2}", "h_{K-1}",
@@ -120,17 +120,14 @@ class VanishOrExplode(LectureScene):
                             colors={"w": PALETTE.weight_h}).move_to(LEFT * 3.2 + DOWN * 2.3)
         many = get_equation(r"{\partial h_K \over \partial h_{K-k}}", "=", "w^k",
                             colors={"w^k": PALETTE.weight_h}).move_to(RIGHT * 3.2 + DOWN * 2.3)
-        with self.narrate("To watch repeated multiplication, shrink the network to one "
-                          "number: the new hidden state is w times the old, plus the input."):
+        with self.narrate("one.forward"):
             self.play(FadeIn(heading))
             self.play(Write(forward))
             self.play(FadeIn(chain))
-        with self.narrate("One step back, the gradient of the new state with respect to the "
-                          "old is just w."):
+        with self.narrate("one.step"):
             self.play(Create(backward[0][0]), FadeIn(backward[0][1]))
             self.play(Write(step))
-        with self.narrate("Over k steps, the chain rule multiplies w by itself k times: w to "
-                          "the power k."):
+        with self.narrate("one.steps"):
             self.play(LaggedStart(*(AnimationGroup(Create(arrow), FadeIn(label))
                                     for arrow, label in backward[1:]), lag_ratio=0.6))
             self.play(TransformFromCopy(step, many))
@@ -142,21 +139,21 @@ class VanishOrExplode(LectureScene):
         self.next_section("Multiply again and again")
         ws, factors = self.data[scalar_key("w")], self.data[scalar_key("factor")]
         terms = min(SHOWN_TERMS, factors.shape[1] - 1)
-        heading = get_heading(f"{terms} steps back: w multiplied {terms} times")
-        table = ProductTable(ws, factors, terms).shift(UP * 0.4)
-        lo, hi = int(np.argmin(ws)), int(np.argmax(ws))
-        rest = [hi] + [i for i in range(len(ws)) if i not in (lo, hi)]
-        with self.narrate(
-                f"Take w equal to {ws[lo]:g}. Two steps back, {ws[lo]:g} times {ws[lo]:g} "
-                f"is {number_to_words(factors[lo, 2], 3)}. "
-                f"After {terms} steps, only {number_to_words(factors[lo, terms], 3)} is left."):
+        heading = get_heading(self.script["heading.table"])
+        table = ProductTable(ws, factors, terms, self.script["table.steps"],
+                             self.script["table.product"]).shift(UP * 0.4)
+        low, high = first_and_last(self.findings)
+        lo = list(ws).index(low)
+        rest = [i for i in range(len(ws)) if i != lo]
+        if high is not None:  # the largest weight's row next, as the narration says
+            rest.remove(list(ws).index(high))
+            rest.insert(0, list(ws).index(high))
+        with self.narrate("row.first"):
             self.play(FadeIn(heading), FadeIn(table.header))
             shown = [self.write_row(table.rows[lo])]
-        with self.narrate(
-                f"With w equal to {ws[hi]:g} it grows instead: after {terms} steps, "
-                f"already {number_to_words(factors[hi, terms], 3)}. "
-                f"Only a weight of exactly one keeps it steady."):
-            shown += [self.write_row(table.rows[i]) for i in rest]
+        if "row.rest" in self.script:
+            with self.narrate("row.rest"):
+                shown += [self.write_row(table.rows[i]) for i in rest]
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(heading, table.header,
                                  *(VGroup(row.label, row.terms) for row in table.rows),
@@ -177,9 +174,10 @@ class VanishOrExplode(LectureScene):
         self.next_section("The factor against k")
         ws, factors = self.data[scalar_key("w")], self.data[scalar_key("factor")]
         steps = factors.shape[1] - 1
-        heading = get_heading("The gradient factor after k steps back")
+        heading = get_heading(self.script["heading.chart"])
         chart = ExponentChart(steps, *exponent_range(factors), width=8.4, height=5.1,
-                              x_label="k, steps back", y_label="factor")
+                              x_label=self.script["axis.steps"],
+                              y_label=self.script["axis.factor"])
         chart.move_to(LEFT * 1.2 + DOWN * 0.4)
         axes = chart.axes
         k = ValueTracker(0)
@@ -197,21 +195,15 @@ class VanishOrExplode(LectureScene):
             MathTex(f"{w:g}^{{{steps}}} = {number_to_tex(row[-1])}", font_size=SIZES.label,
                     color=PALETTE.text).next_to(label, DOWN, buff=0.12, aligned_edge=LEFT)
             for row, w, label in zip(factors, ws, labels, strict=True)))
-        with self.narrate("Plot that factor against the steps back on a log scale, where "
-                          "repeated multiplication becomes a straight line."):
+        with self.narrate("chart.log"):
             self.play(FadeIn(heading), FadeIn(chart))
         self.add(curves, heads)
-        flat = ", at exactly one it stays flat" if np.any(ws == 1.0) else ""
-        with self.narrate(f"One line per weight: below one it dives, above one it "
-                          f"climbs{flat}."):
+        with self.narrate("chart.lines"):
             self.play(k.animate.set_value(steps), run_time=4, rate_func=linear)
             self.play(LaggedStart(*(FadeIn(label, shift=RIGHT * 0.1) for label in labels),
                                   lag_ratio=0.3))
-        lo_i, hi_i = int(np.argmin(ws)), int(np.argmax(ws))
-        with self.narrate(
-                f"After {steps} steps, {ws[lo_i]:g} leaves "
-                f"{number_to_words(factors[lo_i, -1], 3)} of the gradient, and "
-                f"{ws[hi_i]:g} multiplies it by {number_to_words(factors[hi_i, -1], 3)}."):
+        lo_i = int(np.argmin(ws))
+        with self.narrate("chart.ends"):
             self.play(LaggedStart(*(Write(end) for end in ends), lag_ratio=0.4))
             self.play(Circumscribe(VGroup(labels[lo_i], ends[lo_i]), color=PALETTE.accent))
         self.wait(TIMING.pause)
@@ -222,33 +214,30 @@ class VanishOrExplode(LectureScene):
 
     def back_to_the_matrix(self):
         self.next_section("Back to W_h")
-        heading = get_heading("A real RNN multiplies by a matrix")
+        heading = get_heading(self.script["heading.matrix"])
         product = get_equation(r"{\partial h_T \over \partial h_0}", "=", "W_h",
                                r"^T \prod_{t=1}^T f'(h_t)",
                                colors=SYMBOL_COLORS).move_to(UP * 1.6)
         slopes = SurroundingRectangle(product[3][1:], color=PALETTE.accent, buff=0.08)
         explode = VGroup(
             get_equation("W_h", "> 1", colors=SYMBOL_COLORS),
-            get_text("the gradient explodes", SIZES.body, PALETTE.explode))
+            get_text(self.script["rule.explode"], SIZES.body, PALETTE.explode))
         vanish = VGroup(
             get_equation("W_h", "< 1", colors=SYMBOL_COLORS),
-            get_text("the gradient vanishes", SIZES.body, PALETTE.vanish))
+            get_text(self.script["rule.vanish"], SIZES.body, PALETTE.vanish))
         for rule in (explode, vanish):
             rule.arrange(RIGHT, buff=0.6)
         rules = VGroup(explode, vanish).arrange(DOWN, aligned_edge=LEFT, buff=0.6)
         rules.move_to(DOWN * 0.6)
-        note = get_caption("every step also multiplies by the activation's slope",
-                           SIZES.label).next_to(rules, DOWN, buff=0.7)
-        with self.narrate("A real network multiplies by the matrix W h, so over T "
-                          "steps the gradient picks up W h to the power T."):
+        note = get_caption(self.script["note.slope"], SIZES.label).next_to(rules, DOWN,
+                                                                           buff=0.7)
+        with self.narrate("matrix"):
             self.play(FadeIn(heading))
             self.play(Write(product))
-        with self.narrate("If W h is larger than one, the gradient explodes; smaller than "
-                          "one, and repeated multiplication makes it vanish."):
+        with self.narrate("matrix.rule"):
             self.play(FadeIn(explode, shift=UP * 0.2))
             self.play(FadeIn(vanish, shift=UP * 0.2))
-        with self.narrate("The activation's slope multiplies in at every step too; we will "
-                          "come back to that."):
+        with self.narrate("matrix.slope"):
             self.play(Create(slopes), Write(note))
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(heading, product, slopes, rules, note)),

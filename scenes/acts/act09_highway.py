@@ -5,21 +5,15 @@ import math
 
 from manim import *
 
-from bundle.contract import SWEEP_MODELS, SWEEP_SEQ_LEN, gate_key, grad_key, sweep_key, train_key
+from bundle.contract import SWEEP_MODELS, SWEEP_SEQ_LEN, grad_key, sweep_key, train_key
 from scenes.acts import act_named
 from scenes.equations import get_lstm_equation
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import ExponentChart, LstmCell, fit_width, get_caption, get_heading, get_text
-from scenes.story.findings import gradient_ratio, group_by_end, length_reach, relative_to_last
+from scenes.story.acts.act09_highway import TRAINING_ORDER
+from scenes.story.findings import group_by_end, relative_to_last
 from scenes.story.names import MODEL_NAMES
-from scenes.story.numbers import (
-    exponent_range,
-    number_to_tex,
-    number_to_text,
-    number_to_words,
-    percent_to_text,
-    percent_to_words,
-)
+from scenes.story.numbers import exponent_range, number_to_tex, percent_to_text
 from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING, value_to_color
 
 
@@ -64,32 +58,26 @@ class GradientHighway(LectureScene):
     def open_the_highway(self):
         self.next_section("An additive path")
         cell = LstmCell(width=6.2, height=3.0).move_to(UP * 1.45)
-        forget = float(self.data[gate_key("lstm", "forget")].mean())
         update = get_lstm_equation("update", size=SIZES.equation)
         slope = get_lstm_equation("cell_gradient", size=SIZES.equation)
         VGroup(update, slope).arrange(DOWN, buff=0.35).next_to(cell, DOWN, buff=0.35)
-        value = get_text(f"trained LSTM: mean forget gate = {number_to_text(forget)}",
-                         SIZES.label,
+        value = get_text(self.script["value.forget"], SIZES.label,
                          PALETTE.forget_gate).next_to(slope, DOWN, buff=0.3)
         line, body = cell.parts["cell_line"], cell.parts["body"]
         flow = Arrow([body.get_right()[0], line.get_y() + 0.28, 0],
                      [body.get_left()[0], line.get_y() + 0.28, 0], buff=0.1,
                      color=PALETTE.gradient, stroke_width=6,
                      max_tip_length_to_length_ratio=0.04)
-        with self.narrate("Why does this help? Look at the cell state again. It is updated "
-                          "by addition: the old cell state, scaled by the forget gate, plus "
-                          "something new."):
+        with self.narrate("cell.add"):
             self.play(FadeIn(cell))
             self.play(Indicate(line, color=PALETTE.accent, scale_factor=1.02), Write(update))
-        with self.narrate("So the gradient from one <bookmark mark='cell'/>cell state to the "
-                          "one before is simply the <bookmark mark='forget'/>forget gate, plus "
-                          "some indirect paths through the gates."):
+        with self.narrate("cell.slope"):
             self.play(Write(slope))
             self.wait_until_bookmark("cell")  # the highway arrow, as "cell state" is said
             self.play(GrowArrow(flow))
             self.wait_until_bookmark("forget")
             self.play(Indicate(cell.parts["times_f"], color=PALETTE.forget_gate))
-        with self.narrate(self.judge_the_forget_gate(forget)):
+        with self.narrate("cell.forget"):
             self.play(FadeIn(value))
             self.wait_until_bookmark("highway")
             self.play(ShowPassingFlash(flow.copy().set_stroke(PALETTE.accent, 9),
@@ -105,11 +93,10 @@ class GradientHighway(LectureScene):
         steps = len(rnn)
         lo, hi, every = exponent_range(np.concatenate(list(curves.values())), step_max=5)
         chart = ExponentChart(steps, lo, hi, every, width=10.0, height=4.4,
-                              x_label="word position in the sentence",
-                              y_label="gradient / its value at the last word")
+                              x_label=self.script["axis.x"], y_label=self.script["axis.y"])
         axes = chart.axes
         chart.shift(DOWN * 0.2 + RIGHT * 0.5 - axes.get_center())
-        heading = get_heading(f"Gradient reaching each word, {steps}-word sentence")
+        heading = get_heading(self.script["heading.gradient"])
         lines, labels, marks = VGroup(), VGroup(), VGroup()
         for name, curve in curves.items():
             keep = np.flatnonzero(curve > 0)
@@ -124,24 +111,18 @@ class GradientHighway(LectureScene):
                                      color=color).next_to(first, side, buff=0.15)))
             middle = keep[len(keep) // 2]
             side = DOWN + RIGHT if name == "rnn_tanh" else UP
-            what = " cell state" if name == "lstm" else " hidden state"
-            labels.add(get_text(MODEL_NAMES[name] + what, SIZES.label, color)
+            labels.add(get_text(self.script[f"label.{name}"], SIZES.label, color)
                        .next_to(axes.c2p(middle + 1, logs[len(keep) // 2]), side, buff=0.2))
-        proof = (self.findings.highway().holds
-                 and self.findings.vanishes("rnn_tanh").holds)
-        lead = "Here is the proof" if proof else "Here is what this run measured"
         tanh_mark, lstm_mark = (mark[1] for mark in marks)
         clash = min(tanh_mark.get_top()[1], lstm_mark.get_top()[1]) - max(
             tanh_mark.get_bottom()[1], lstm_mark.get_bottom()[1]) + 0.05
         if clash > 0 and _overlap_x(tanh_mark, lstm_mark):  # first words at like heights
             lower = tanh_mark if tanh_mark.get_y() <= lstm_mark.get_y() else lstm_mark
             lower.shift(DOWN * clash)
-        with self.narrate(f"{lead}, on the same {steps} word sentence. Each curve is the "
-                          f"gradient reaching each word, divided by its value at the last "
-                          f"word, on a log scale."):
+        with self.narrate("grad.lead"):
             self.play(FadeIn(heading), FadeIn(chart))
             self.play(Create(lines[0]), FadeIn(labels[0]), run_time=TIMING.slow)
-        with self.narrate(self.compare_the_curves(gradient_ratio(rnn), curves["lstm"])):
+        with self.narrate("grad.compare"):
             self.play(FadeIn(marks[0]))
             self.play(Create(lines[1]), FadeIn(labels[1]), run_time=TIMING.slow)
             self.play(FadeIn(marks[1]))
@@ -162,10 +143,11 @@ class GradientHighway(LectureScene):
                        *(get_text(f"{x}", SIZES.small, PALETTE.muted)
                          .next_to(axes.c2p(x, 0), DOWN, buff=0.15)
                          for x in range(0, last + 1, tick)))
-        ticks.add(get_caption("training step", SIZES.small).next_to(ticks[3:], DOWN, buff=0.15))
-        heading = get_heading("Held-out accuracy during training")
+        ticks.add(get_caption(self.script["axis.step"], SIZES.small).next_to(ticks[3:], DOWN,
+                                                                           buff=0.15))
+        heading = get_heading(self.script["heading.train"])
         dashed = DashedLine(axes.c2p(0, chance), axes.c2p(last, chance), color=PALETTE.muted)
-        chance_label = get_text(f"chance {percent_to_text(chance)}", SIZES.small, PALETTE.muted)
+        chance_label = get_text(self.script["label.chance"], SIZES.small, PALETTE.muted)
         chance_label.next_to(axes.c2p(last * 0.5, chance), DOWN, buff=0.3)
         lines = {m: axes.plot_line_graph(self.data[train_key(m, "step")], curves[m],
                                          add_vertex_dots=False, line_color=PALETTE.model(m),
@@ -180,23 +162,25 @@ class GradientHighway(LectureScene):
         fit_width(labels, config.frame_width / 2 - LAYOUT.margin - axes.get_right()[0] - 0.2)
         for label, group in zip(labels, group_by_end(curves), strict=True):
             label.next_to(axes.c2p(last, curves[group[0]][-1]), RIGHT, buff=0.2)
-        order = ("lstm", "gru", "irnn", "rnn_tanh")
-        said = "; ".join(f"the <bookmark mark='{m}'/>{MODEL_NAMES[m]} ends at "
-                         f"{percent_to_words(curves[m][-1])} percent" for m in order)
-        gated = all(self.findings.solved(m).holds for m in ("lstm", "gru"))
-        lead = "And so they learn." if gated else "Who learns?"
-        with self.narrate(f"{lead} Held-out accuracy during training: {said}. "
-                          f"<bookmark mark='chance'/>Chance is {percent_to_words(chance)} "
-                          f"percent, the dashed line."):
+        with self.narrate("train.said"):
             self.play(FadeIn(heading), Create(axes), FadeIn(ticks))
-            for m in order:  # each model's line drawn as the narrator names it
+            for m in TRAINING_ORDER:  # each model's line drawn as the narrator names it
                 self.wait_until_bookmark(m)
                 self.play(Create(lines[m]), run_time=TIMING.normal)
             self.wait_until_bookmark("chance")
             self.play(Create(dashed), FadeIn(chance_label))
             self.play(FadeIn(labels))
+        notes = VGroup()
+        for key in ("steps", "why"):  # the curves that stop early; why a gated model failed
+            if f"train.{key}" in self.script:
+                note = get_caption(self.script[f"note.{key}"], SIZES.small)
+                fit_width(note, config.frame_width - 2 * LAYOUT.margin)
+                note.next_to(notes if len(notes) else heading, DOWN, buff=0.15)
+                notes.add(note)
+                with self.narrate(f"train.{key}"):
+                    self.play(FadeIn(note))
         self.wait(TIMING.pause)
-        self.play(FadeOut(VGroup(heading, axes, ticks, dashed, chance_label, labels,
+        self.play(FadeOut(VGroup(heading, axes, ticks, dashed, chance_label, labels, notes,
                                  *lines.values())))
 
     def sweep_the_length(self):
@@ -204,78 +188,27 @@ class GradientHighway(LectureScene):
         lengths = self.data[SWEEP_SEQ_LEN]
         models = [m for m in SWEEP_MODELS if sweep_key(m) in self.data]
         values = np.array([self.data[sweep_key(m)] for m in models])  # (models, L)
-        table = AccuracyTable(values, [MODEL_NAMES[m] for m in models], lengths,
-                              [PALETTE.model(m) for m in models])
-        heading = get_heading("Final accuracy against sentence length")
-        axis_name = get_caption("sentence length (words)", SIZES.label)
+        rows = [self.script[f"row.{m}"] if f"row.{m}" in self.script else MODEL_NAMES[m]
+                for m in models]  # a user's model's kind: the base bundle's row
+        table = AccuracyTable(values, rows, lengths, [PALETTE.model(m) for m in models])
+        heading = get_heading(self.script["heading.sweep"])
+        axis_name = get_caption(self.script["axis.length"], SIZES.label)
         axis_name.next_to(table.heads, UP, buff=0.25).align_to(table.cells, LEFT)
         fit_width(VGroup(table, axis_name)).move_to(DOWN * 0.4)
 
-        def reach(row) -> str:
-            found = length_reach(lengths, row)
-            if found.kind == "all":
-                return f"stays at 90 percent or more all the way to {found.length} words"
-            if found.kind == "none":
-                return "never reaches 90 percent"
-            if found.kind == "up_to":
-                return f"copes up to {found.length} words"
-            return f"reaches 90 percent only at {_and(found.solved)} words"
-
-        said = "; ".join(f"the {MODEL_NAMES[m]} {reach(row)}" for m, row in zip(
-            models, values, strict=True))
-        with self.narrate(f"Finally, train each model on longer and longer sentences: {said}."):
+        base = VGroup()
+        if "note.base" in self.script:  # a user's model: the sweep is the base bundle's
+            base = get_caption(self.script["note.base"], SIZES.small)
+            base.next_to(heading, DOWN, buff=0.15)
+        with self.narrate("sweep.said"):
             self.play(FadeIn(heading), FadeIn(axis_name), FadeIn(table.heads),
-                      FadeIn(table.names))
+                      FadeIn(table.names), FadeIn(base))
             self.play(LaggedStart(*(FadeIn(row, shift=RIGHT * 0.2) for row in table.cells),
                                   lag_ratio=0.6), run_time=TIMING.slow * 2)
             self.play(Circumscribe(VGroup(table.names[0], table.cells[0]),
                                    color=PALETTE.accent))
         self.wait(TIMING.pause)
-        self.play(FadeOut(VGroup(heading, axis_name, table)))
-
-    def judge_the_forget_gate(self, forget: float) -> str:
-        """What the LSTM's forget gate means for its gradient, in this run."""
-        near = self.findings.forget_near_one("lstm").holds
-        highway = self.findings.highway().holds
-        level = number_to_words(forget)
-        if near and highway:
-            return (f"In our trained LSTM the forget gate averages {level}. Close to one, so "
-                    "the gradient passes almost unchanged, step after step: a "
-                    "<bookmark mark='highway'/>highway back through time.")
-        if near:
-            return (f"In our trained LSTM the forget gate averages {level}. Close to one; but "
-                    "over a long sentence even small losses <bookmark mark='highway'/>multiply, "
-                    "as the next chart shows.")
-        if highway:
-            return (f"In our trained LSTM the forget gate averages only {level}, well below "
-                    "one; still, as the next chart shows, its cell state "
-                    "<bookmark mark='highway'/>carries the gradient back.")
-        return (f"In this run's LSTM the forget gate averages only {level}, far from one: "
-                "each step back shrinks the cell state's gradient, and the "
-                "<bookmark mark='highway'/>highway leaks.")
-
-    def compare_the_curves(self, rnn: float, lstm) -> str:
-        """The tanh RNN's gradient at the first word, and the LSTM cell state's."""
-        if rnn == 0:
-            said = "The tanh RNN's gradient underflows to exactly zero before the first word."
-        elif rnn > 1:
-            said = (f"The tanh RNN's gradient grows to {number_to_words(rnn)} times its last "
-                    "value at the first word.")
-        else:
-            said = (f"The tanh RNN's gradient shrinks to {number_to_words(rnn, about=True)} at "
-                    "the first word.")
-        if self.findings.highway().holds:
-            low = number_to_words(float(lstm.min()))
-            return f"{said} The LSTM's cell state gradient never falls below {low}."
-        first = number_to_words(float(lstm[0]))
-        return (f"{said} The LSTM's cell state gradient falls to {first} at the first word: "
-                "it vanishes too.")
-
-
-def _and(items) -> str:
-    """5, 10 and 20."""
-    items = [str(i) for i in items]
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+        self.play(FadeOut(VGroup(heading, axis_name, table, base)))
 
 
 def _overlap_x(a, b) -> bool:

@@ -45,8 +45,11 @@ SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 def _to_plain(value: float, digits: int) -> str | None:
     """``value`` to ``digits`` significant digits if it reads easily, else None."""
-    text = f"{value:.{digits}g}"
-    return text if PLAIN[0] <= abs(value) < PLAIN[1] and "e" not in text else None
+    if not PLAIN[0] <= abs(value) < PLAIN[1]:
+        return None
+    whole = len(str(int(abs(value)))) if abs(value) >= 1 else 0  # 310, not 3.1 x 10^2
+    text = f"{value:.{max(digits, whole)}g}"
+    return text if "e" not in text else None
 
 
 def _to_parts(value: float) -> tuple[str, int]:

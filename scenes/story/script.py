@@ -16,12 +16,15 @@ names, so a word cannot be said without the finding behind it. Numbers are
 :class:`~scenes.story.numbers.Number` values: their text, their value, and the quantity they
 name, which the tests' fact-checker recomputes from the raw arrays.
 
-The act's ``construct()`` draws its script: it says ``script.text(key)`` for every narration
-block and shows the script's captions, and writes no sentence of its own. Numpy only.
+The act's ``construct()`` draws its script: it says ``script.voiced(key)`` (the line's text
+with the voice bookmarks the act waits for; ``text`` and the checks have none) for every
+narration block and shows the script's captions, and writes no sentence of its own. Numpy
+only.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -67,12 +70,117 @@ WORDS: dict[str, tuple[str, bool, str]] = {
     r"\bclose to one\b": ("forget_near_one", True, "mean forget gate >= NEAR_ONE"),
     r"\bfar from one\b": ("forget_near_one", False, "mean forget gate < NEAR_ONE"),
     r"\bhighway\b(?! act)": ("highway", True, "cell-state first/last >= VANISHED"),
+    # act04 bptt, act06 why_problem, act07 fixes
+    r"\bsmaller and smaller\b": ("vanishes", True, "first/last < VANISHED"),
+    r"\bexplod(?:es|ed)\b": ("explodes", True, "the scalar example's gradient grows more than "
+                            "EXPLODED times over its steps"),
+    r"\bsteeper\b": ("steeper", True, "first/last fell by more than STEEPER decades over "
+                     "training"),
+    r"\bflatten(?:s|ed)?\b|\bflatter\b": ("flatter", True, "first/last rose by more than "
+                                         "FLATTER decades over training"),
+    r"\bhardly changes\b": ("slope_same", True, "first/last moved by STEEPER to FLATTER "
+                            "decades over training"),
+    r"\bat most\b": ("at_most", True, "the stated bound is the largest value of what it "
+                     "bounds"),
+    r"\bstill falling\b": ("still_learning", True, "held-out loss fell by STILL_FALLING of "
+                           "itself over the last LAST_PART of training"),
+    r"\bReLU helped\b": ("helped", True, "ReLU's first/last > 10x the sigmoid and tanh RNNs'"),
+    r"\bdid not help\b|\bnot a clear win\b": ("helped", False, "ReLU's first/last <= 10x "
+                                             "the sigmoid and tanh RNNs'"),
+    r"\bstill averages\b": ("identity_kept", True, "|mean diagonal - 1| <= 1 - NEAR_ONE"),
+    r"\bmoved it away from one\b": ("identity_kept", False,
+                                    "|mean diagonal - 1| > 1 - NEAR_ONE"),
+    r"\bgrows toward\b": ("grows", True, "first/last > GROWS"),
+    r"\bstays alive\b": ("vanishes", False, "first/last >= VANISHED"),
+    r"\bdid not save it\b": ("vanishes", True, "first/last < VANISHED"),
+    r"\bdid not solve it\b": ("solved", False, "accuracy < SOLVED"),
+    r"\bkept the most\b": ("kept_most", True, "first/last >= every other's"),
+    r"\bmust have stretched\b": ("stretched", True, "first/last > the largest slope to the "
+                                 "power of the steps back"),
+    r"\bbiased towards short-term\b": ("short_term_bias", True, "solved at the shortest "
+                                       "length, near chance at the longest"),
+    r"\bno short-term bias\b": ("short_term_bias", False, "not: solved at the shortest "
+                                "length and near chance at the longest"),
+    r"\bcopes at every length\b": ("solves_every_length", True,
+                                   "sweep accuracy >= SOLVED at every length"),
+    r"\bat none of the lengths\b": ("solves_no_length", True,
+                                    "sweep accuracy < SOLVED at every length"),
+    # act08 lstm, act09 highway, act10 summary
+    r"\bcarrying\b": ("carries", True, "forget gate before the second name >= NEAR_ONE, and the "
+                      "first dish's answer ahead of the runner-up by CHANCE_MARGIN there"),
+    r"\bstays near [\d.]": ("steady", True, "forget gate within STEADY of its mean before the "
+                        "second name"),
+    r"\bdrops to\b": ("forget_drops", True, "lowest forget gate at the name <= its mean "
+                      "before the name - DIP"),
+    r"\bbarely moves\b": ("forget_flat", True, "lowest forget gate at the name within DIP "
+                          "of its mean before the name"),
+    r"\bstays higher\b": ("forget_rises", True, "lowest forget gate at the name > its mean "
+                          "before the name + DIP"),
+    r"\bclearing the old dish\b": ("clears", True, "the gate drops, and the answer goes "
+                                   "from the first dish's, held by CHANCE_MARGIN, to the "
+                                   "right one, held by CHANCE_MARGIN from the switch on"),
+    r"\bswitch(?:es)? to\b": ("settles_at", True, "the new answer ahead of the runner-up by "
+                               "CHANCE_MARGIN at the switch and at every word after it"),
+    r"\bclearly ahead\b": ("settles_at", True, "ahead of the runner-up by CHANCE_MARGIN from "
+                           "that word to the last"),
+    r"\bnever commits\b": ("commits", False, "the last answer ahead of the runner-up by less "
+                           "than CHANCE_MARGIN"),
+    r"\bopens widest\b": ("input_widest", True, "the input gate's highest mean is at the "
+                          "second name's words"),
+    r"\byour\b": ("own_model", True, "the manifest's config own_model names this model"),
+    r"\bcopes up to\b": ("solves_up_to", True, "sweep accuracy >= SOLVED up to that length, "
+                         "below it at every longer one"),
+    r"\ball the way to\b": ("solves_every_length", True,
+                            "sweep accuracy >= SOLVED at every length"),
+    r"\bnever reaches [\d.]+ percent\b": ("solves_no_length", True,
+                                         "sweep accuracy < SOLVED at every length"),
+    r"\bonly at\b": ("solved_at", True, "sweep accuracy >= SOLVED at the lengths named"),
+    r"\bcannot learn\b": ("near_chance", True, "accuracy < chance + CHANCE_MARGIN"),
+    r"\bnear chance\b": ("near_chance", True, "accuracy < chance + CHANCE_MARGIN"),
+    r"\bin part\b|\bpart way\b": ("solved", False, "accuracy < SOLVED"),
+    r"\bit learns\b(?!(?: the task only)? in part)|\band (?:the|your) LSTM reaches\b"
+    r"|\bthey learn\b": ("solved", True, "accuracy >= SOLVED"),
+    r"\bdid not learn\b": ("near_chance", True, "accuracy < chance + CHANCE_MARGIN"),
+    r"\bthe proof\b|\bcarries the gradient back\b": ("highway", True,
+                                                     "cell-state first/last >= VANISHED"),
+    r"\bleaks\b": ("highway", False, "cell-state first/last < VANISHED"),
+    r"\bpasses almost unchanged\b": ("forget_near_one", True, "mean forget gate >= NEAR_ONE"),
+    r"\bupdate gate\b[^.;:]*\bkeeps most\b": ("update_near_one", True,
+                                                "mean update gate >= NEAR_ONE"),
+    # act01 hook, act02 feedforward, act05 vanish_explode
+    r"\bsurvives\b": ("vanishes", False, "first/last >= VANISHED"),
+    r"\bit falls\b|\bhas shrunk\b|\bshrinks more slowly\b": (
+        "falls", True, "the scalar example's |factor| never rises from one step to the next "
+        "and ends below where it starts"),
+    r"\bit climbs\b|\bhas grown\b|\bgrows instead\b": (
+        "climbs", True, "the scalar example's |factor| never falls from one step to the next "
+        "and ends above where it starts"),
+    r"\bstays flat\b|\bkeeps it steady\b": (
+        "flat", True, "the scalar example's factor is the same after every step"),
+    r"\bthe loss goes down\b|\bstep downhill\b": ("descends", True,
+                                                  "loss after the step < loss before"),
+    r"\bthe loss goes up\b|\btoo big\b|\btoo far\b": ("ascends", True,
+                                                      "loss after the step > loss before"),
+    r"\bw increases\b": ("w_up", True, "dL/dw < 0 and w after the step > w before"),
+    r"\bw decreases\b": ("w_down", True, "dL/dw > 0 and w after the step < w before"),
 }
 
 
-def words_in(text: str) -> list[str]:
+# A voice bookmark in a template (manim-voiceover's): the voice times an animation to it; the
+# line's text, as said and shown, is without it.
+BOOKMARK = re.compile(r"<bookmark\s*mark\s*=['\"]\w*[\"']\s*/>")
+
+
+_COMPILED = [(pattern, re.compile(pattern, re.IGNORECASE)) for pattern in WORDS]
+_ANY = re.compile("|".join(f"(?:{pattern})" for pattern in WORDS), re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)  # most lines are said by many bundles alike
+def words_in(text: str) -> tuple[str, ...]:
     """The qualitative words of :data:`WORDS` that ``text`` uses (their patterns)."""
-    return [pattern for pattern in WORDS if re.search(pattern, text, re.IGNORECASE)]
+    if not _ANY.search(text):  # most lines: one search instead of one per word
+        return ()
+    return tuple(pattern for pattern, compiled in _COMPILED if compiled.search(text))
 
 
 @dataclass(frozen=True)
@@ -84,6 +192,14 @@ class Line:
     text: str
     claims: tuple[Claim, ...] = ()
     numbers: tuple[Number, ...] = ()
+    voiced: str = ""  # the text with its voice bookmarks, for the voice; "" when it has none
+    free: tuple[str, ...] = ()  # the WORDS patterns it uses of a general rule, not the bundle
+
+
+def _rule_of(finding: str) -> str:
+    """``rnn_tanh.h.vanishes[0]`` -> ``vanishes``: a finding's rule, without its model,
+    state or argument."""
+    return finding.partition("[")[0].rsplit(".", 1)[-1]  # an argument may hold a dot: [0.5]
 
 
 def _claim(finding: Finding | Claim) -> Claim:
@@ -120,21 +236,27 @@ class Script:
                                  f"hold ({finding.says}): {template!r}")
         claims = tuple(_claim(f) for f in asserts)
         numbers = tuple(v for v in values.values() if isinstance(v, Number))
-        text = template.format(**{k: str(v) for k, v in values.items()})
+        voiced = template.format(**{k: str(v) for k, v in values.items()})
+        text = BOOKMARK.sub("", voiced)  # what is said and checked; the voice keeps the marks
         for pattern in words_in(text):
             if pattern in free:
                 continue
             need, holds, rule = WORDS[pattern]
-            if not any(c.holds == holds and c.finding.rsplit(".", 1)[-1] == need
-                       for c in claims):
+            if not any(c.holds == holds and _rule_of(c.finding) == need for c in claims):
                 raise StoryError(f"{self.act}.{key}: says {pattern!r} without claiming "
                                  f"{'' if holds else 'not '}{need} ({rule}): {text!r}")
-        line = Line(key, kind, text, claims, numbers)
+        line = Line(key, kind, text, claims, numbers, voiced if voiced != text else "",
+                    tuple(free))
         self.lines[key] = line
         return line
 
     def text(self, key: str) -> str:
         return self.lines[key].text
+
+    def voiced(self, key: str) -> str:
+        """The line as the voice reads it: its text with the bookmarks the act waits for."""
+        line = self.lines[key]
+        return line.voiced or line.text
 
     def __getitem__(self, key: str) -> str:
         return self.lines[key].text

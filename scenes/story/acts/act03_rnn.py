@@ -105,10 +105,11 @@ def judge_the_answer(s: Script, found: Findings) -> None:
               found.probe_right(MODEL), ~guess, ~found.probe_sure(MODEL), answer=answer, p=p,
               chance=chance)
     else:
-        s.say("answer.judge", "This network gives {answer} {p} percent: more than a guess, as "
-              "chance is {chance}, but its top answer is {top}, with {q} percent.", ~guess,
-              ~found.probe_right(MODEL), answer=answer, p=p, chance=chance, top=top,
-              q=found.number(f"{MODEL}.probe_top_p", "percent"))
+        s.say("answer.judge", "This network gives {answer} only {p} percent. Its top answer "
+              "is {top}, with {q} percent: a wrong answer. On other sentences it is right "
+              "{accuracy} percent of the time.", ~guess, ~found.probe_right(MODEL),
+              answer=answer, p=p, top=top, q=found.number(f"{MODEL}.probe_top_p", "percent"),
+              accuracy=accuracy)
 
 
 def compare_the_lstm(s: Script, found: Findings) -> None:
@@ -124,15 +125,16 @@ def compare_the_lstm(s: Script, found: Findings) -> None:
         s.say("answer.lstm", "An LSTM, reading the same sentence, gives {answer} {p} percent. "
               "Why the simple network forgets is the story of this lecture.", rnn_guess,
               found.probe_sure(LSTM), answer=answer, p=p)
-    elif lstm_guess.holds and rnn_guess.holds:
+    elif lstm_guess.holds and (rnn_guess.holds or not found.probe_right(MODEL).holds):
+        neither = rnn_guess if rnn_guess.holds else ~found.probe_right(MODEL)
         s.say("answer.lstm", "An LSTM, reading the same sentence, does no better in this run: "
               "{answer} with {p} percent. Why networks forget, and what gates can do about "
-              "it, is the story of this lecture.", lstm_guess, rnn_guess, answer=answer, p=p)
+              "it, is the story of this lecture.", lstm_guess, neither, answer=answer, p=p)
     elif lstm_guess.holds:
         s.say("answer.lstm", "An LSTM, reading the same sentence, does worse in this run: "
               "{answer} with only {p} percent, a guess. Why networks forget, and what gates "
               "can and cannot do about it, is the story of this lecture.", lstm_guess,
-              ~rnn_guess, answer=answer, p=p)
+              ~rnn_guess, found.probe_right(MODEL), answer=answer, p=p)
     else:
         s.say("answer.lstm", "An LSTM, reading the same sentence, gives {answer} {p} percent. "
               "Why networks forget, when they do, is the story of this lecture.",
