@@ -94,3 +94,13 @@ def test_the_lstm_is_worse_only_than_a_right_answer(quick):
                                                                          0.02]),
                       lstm__probe__prob=last_row(quick, "lstm", tied))
     assert "does worse in this run" in script_of(lecture, "rnn")["answer.lstm"]
+
+
+def test_a_users_own_lstm_is_named_as_theirs_on_the_probe(quick):
+    # examples/own_model.py: "An LSTM, reading the same sentence, does no better", of the
+    # user's own 4-unit LSTM, as if it were the reference one
+    own = patched(quick, config={"own_model": {"kind": "lstm", "hidden_size": 4}})
+    script = script_of(own, "rnn")
+    assert script["answer.lstm"].startswith("Your LSTM, reading the same sentence")
+    assert script["who.lstm"] == "your LSTM"
+    assert script_of(quick, "rnn")["answer.lstm"].startswith("An LSTM")

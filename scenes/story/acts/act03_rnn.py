@@ -119,23 +119,27 @@ def compare_the_lstm(s: Script, found: Findings) -> None:
         return
     answer = data.vocab["recall"]["classes"][int(data[probe_key(LSTM, "target")])]
     p = found.number(f"{LSTM}.probe_p", "percent")
-    s.show("who.lstm", "LSTM")
+    own = found.own_model(LSTM)
+    mine = (own,) if own.holds else (~own,)  # a user's own LSTM is named as theirs
+    an = "Your LSTM" if own.holds else "An LSTM"
+    s.show("who.lstm", "your LSTM" if own.holds else "LSTM", *mine)
     rnn_guess, lstm_guess = found.probe_guess(MODEL), found.probe_guess(LSTM)
     if rnn_guess.holds and found.probe_sure(LSTM).holds:
-        s.say("answer.lstm", "An LSTM, reading the same sentence, gives {answer} {p} percent. "
+        s.say("answer.lstm", "{an}, reading the same sentence, gives {answer} {p} percent. "
               "Why the simple network forgets is the story of this lecture.", rnn_guess,
-              found.probe_sure(LSTM), answer=answer, p=p)
+              found.probe_sure(LSTM), *mine, an=an, answer=answer, p=p)
     elif lstm_guess.holds and (rnn_guess.holds or not found.probe_right(MODEL).holds):
         neither = rnn_guess if rnn_guess.holds else ~found.probe_right(MODEL)
-        s.say("answer.lstm", "An LSTM, reading the same sentence, does no better in this run: "
+        s.say("answer.lstm", "{an}, reading the same sentence, does no better in this run: "
               "{answer} with {p} percent. Why networks forget, and what gates can do about "
-              "it, is the story of this lecture.", lstm_guess, neither, answer=answer, p=p)
+              "it, is the story of this lecture.", lstm_guess, neither, *mine, an=an,
+              answer=answer, p=p)
     elif lstm_guess.holds:
-        s.say("answer.lstm", "An LSTM, reading the same sentence, does worse in this run: "
+        s.say("answer.lstm", "{an}, reading the same sentence, does worse in this run: "
               "{answer} with only {p} percent, a guess. Why networks forget, and what gates "
               "can and cannot do about it, is the story of this lecture.", lstm_guess,
-              ~rnn_guess, found.probe_right(MODEL), answer=answer, p=p)
+              ~rnn_guess, found.probe_right(MODEL), *mine, an=an, answer=answer, p=p)
     else:
-        s.say("answer.lstm", "An LSTM, reading the same sentence, gives {answer} {p} percent. "
+        s.say("answer.lstm", "{an}, reading the same sentence, gives {answer} {p} percent. "
               "Why networks forget, when they do, is the story of this lecture.",
-              ~lstm_guess, answer=answer, p=p)
+              ~lstm_guess, *mine, an=an, answer=answer, p=p)
