@@ -104,3 +104,12 @@ def test_a_users_own_lstm_is_named_as_theirs_on_the_probe(quick):
     assert script["answer.lstm"].startswith("Your LSTM, reading the same sentence")
     assert script["who.lstm"] == "your LSTM"
     assert script_of(quick, "rnn")["answer.lstm"].startswith("An LSTM")
+
+
+def test_four_equal_answers_are_not_a_coin_toss(quick):
+    # the default bundle's tanh RNN: 25, 25, 25 and 24 percent passed as a coin toss in
+    # lecture check (two top answers close, together over half)
+    even = patched(quick, rnn_tanh__probe__prob=last_row(quick, "rnn_tanh",
+                                                         [0.255, 0.25, 0.25, 0.245]))
+    assert not Findings(even).probe_coin_toss("rnn_tanh").holds
+    assert "a guess" in script_of(even, "rnn")["answer.judge"]

@@ -552,15 +552,21 @@ class Findings:
                        f"{lead * 100:.1f} points")
 
     def probe_coin_toss(self, model: str) -> Finding:
-        """The two top answers to the probe are within :data:`CHANCE_MARGIN` of each other
-        and together hold most of the probability: a coin toss between two answers."""
-        top, runner = self.probe_top_probability(model), self.probe_runner_up_probability(model)
+        """The two top answers to the probe are within :data:`CHANCE_MARGIN` of each other,
+        together hold more than half the probability, and both stand at least
+        :data:`CHANCE_MARGIN` above the third: a coin toss between two answers (four equal
+        answers are a guess, not a coin toss)."""
+        answers = self._probe_answers(model)
+        top, runner = float(answers[0]), float(answers[1])
+        third = float(answers[2]) if len(answers) > 2 else 0.0
         return Finding(f"{model}.probe_coin_toss",
-                       top - runner < CHANCE_MARGIN and top + runner > 0.5, top - runner,
+                       top - runner < CHANCE_MARGIN and top + runner > 0.5
+                       and runner - third >= CHANCE_MARGIN, top - runner,
                        f"the two top answers within {CHANCE_MARGIN * 100:.0f} points, "
-                       "together > 50%",
-                       f"{_name(model)}'s two top answers to the probe: "
-                       f"{percent_to_text(top)} and {percent_to_text(runner)}")
+                       f"together > 50%, the third >= {CHANCE_MARGIN * 100:.0f} points below",
+                       f"{_name(model)}'s three top answers to the probe: "
+                       f"{percent_to_text(top)}, {percent_to_text(runner)} and "
+                       f"{percent_to_text(third)}")
 
     def probe_guess(self, model: str) -> Finding:
         """No answer to the probe stands out: even the top one is below chance plus
@@ -616,10 +622,14 @@ class Findings:
         found = []
         for model in (*RECALL_MODELS, CUISINE_MODEL):
             found += [self.solved(model), self.near_chance(model), self.vanishes(model)]
+        found += [self.still_learning(model) for model in RECALL_MODELS
+                  if not self.solved(model).holds]
         found += [self.grows("irnn"), self.always_vanishes("rnn_tanh"), self.relu_helped(),
                   self.identity_kept(), self.forget_near_one("lstm"),
                   self.forget_near_one(CUISINE_MODEL), self.highway(),
-                  self.probe_guess("rnn_tanh"), self.probe_right("lstm"),
+                  self.update_near_one("gru"), self.probe_guess("rnn_tanh"),
+                  self.probe_sure("rnn_tanh"), self.probe_coin_toss("rnn_tanh"),
+                  self.probe_right("lstm"),
                   self.short_term_bias("rnn_tanh"), self.descends()]
         return found
 

@@ -122,8 +122,10 @@ class Oracle:
         return self.probe_right(model) and top - runner >= CHANCE_MARGIN
 
     def j_probe_coin_toss(self, model):
-        top, runner = sorted(self.b[f"{model}/probe/prob"][-1])[-1:-3:-1]
-        return top - runner < CHANCE_MARGIN and top + runner > 0.5
+        top, runner, *rest = sorted(self.b[f"{model}/probe/prob"][-1], reverse=True)
+        third = rest[0] if rest else 0.0
+        return (top - runner < CHANCE_MARGIN and top + runner > 0.5
+                and runner - third >= CHANCE_MARGIN)
 
     # ------------------------------------------------------------ plain readings
 

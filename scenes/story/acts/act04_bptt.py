@@ -9,6 +9,7 @@ from bundle.contract import grad_key, scalar_key
 from ..findings import Findings
 from ..numbers import digits_to_differ
 from ..script import Script
+from .act05_vanish_explode import factor as scalar_factor
 
 MODEL = "rnn_tanh"
 
@@ -61,7 +62,7 @@ def explode_or_vanish(s: Script, found: Findings) -> None:
         w = cases["big"]
         weight = found.number(f"scalar_weight[{w:g}]", "plain")
         explodes = found.scalar_explodes(w)
-        factor = found.number(f"scalar_factor[{w:g}]")
+        factor = scalar_factor(found, w)  # as act 5 says it: one number, one way
         if explodes.holds:
             s.show("rule.big", r"W_h = {w} > {one} \text{{: the gradient explodes}}", explodes,
                    w=weight, one=one)
@@ -77,7 +78,7 @@ def explode_or_vanish(s: Script, found: Findings) -> None:
         w = cases["small"]
         weight = found.number(f"scalar_weight[{w:g}]", "plain")
         vanishes = found.scalar_vanishes(w)
-        factor = found.number(f"scalar_factor[{w:g}]")
+        factor = scalar_factor(found, w)  # as act 5 says it: one number, one way
         subject = "it" if "big" in cases else "W h"
         if vanishes.holds:
             s.show("rule.small", r"W_h = {w} < {one} \text{{: the gradient vanishes}}",
