@@ -107,7 +107,7 @@ def test_the_sigmoid_bound_is_on_its_slopes_not_on_the_gradient(quick):
 
 
 @pytest.mark.parametrize("weights,said,unsaid", [
-    ([0.9, 1.1], ("over 30 steps, to 0.042 of itself", "over 30 steps, to 17 times itself"),
+    ([0.9, 1.1], ("over 30 steps, to 0.0424 of itself", "over 30 steps, to 17.4 times itself"),
      ("vanishes", "explodes")),
     ([0.5, 1.5], ("it vanishes", "it explodes"), ()),
     ([1.0], ("stays as it is",), ("vanishes", "explodes", "larger", "smaller")),
