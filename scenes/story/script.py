@@ -250,9 +250,6 @@ class Script:
         self.lines[key] = line
         return line
 
-    def text(self, key: str) -> str:
-        return self.lines[key].text
-
     def voiced(self, key: str) -> str:
         """The line as the voice reads it: its text with the bookmarks the act waits for."""
         line = self.lines[key]
