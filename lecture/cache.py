@@ -24,13 +24,14 @@ from importlib.metadata import version
 from pathlib import Path
 
 from bundle import Bundle
-from bundle.files import atomic_copy, clear_name, read_regular_file
+from bundle.files import PARTIAL_SUFFIX, atomic_copy, atomic_write, clear_name, read_regular_file
 from lecture.provenance import ROOT
 from lecture.safety import subdir
 from scenes.acts import ACTS, THUMBNAIL, Act
 
-__all__ = ["DONE", "KEEP_VERSIONS", "SceneResult", "is_regular", "read_record",
-           "restore_scene", "scene_key", "shared_code_digest", "store_scene", "thumbnail_key"]
+__all__ = ["DONE", "KEEP_VERSIONS", "SceneResult", "clear_leftovers", "is_regular",
+           "publish_scene", "read_record", "restore_scene", "scene_key", "shared_code_digest",
+           "store_scene", "thumbnail_key"]
 
 SCENES_DIR = ROOT / "scenes"
 ACTS_DIR = SCENES_DIR / "acts"
@@ -113,6 +114,38 @@ def is_current(result: SceneResult, video: Path | None = None) -> bool:
     return bool(record and record.get("key") == result.key and is_regular(video))
 
 
+def publish_scene(video: Path, files: dict[str, Path], record: dict | Path) -> None:
+    """Put one scene in place at ``video``: its old record goes first, then each of its
+    files (``files[suffix]``; a suffix it lacks is removed), then its ``record`` (a dict to
+    write, or a file to copy) last. However it is interrupted, a record on disk always
+    belongs to the files beside it: a half-published scene has no record, so it is never
+    taken for up to date."""
+    record_path = video.with_suffix(".json")
+    clear_name(record_path)
+    for suffix in SCENE_FILES[:-1]:
+        src, dst = files.get(suffix), video.with_suffix(suffix)
+        if src is not None and is_regular(src):
+            atomic_copy(src, dst)
+        else:
+            clear_name(dst)
+    if isinstance(record, Path):
+        atomic_copy(record, record_path)
+    else:
+        with atomic_write(record_path) as f:
+            f.write(json.dumps(record, indent=1))
+
+
+def clear_leftovers(scenes: Path) -> list[Path]:
+    """Remove what an interrupted publish left in ``scenes`` (``.name.partial`` files);
+    called under the output's lock, so no other run is writing them. Returns what went."""
+    gone = []
+    for path in sorted(scenes.glob(f".*{PARTIAL_SUFFIX}")):
+        if is_regular(path) or path.is_symlink():
+            path.unlink()
+            gone.append(path)
+    return gone
+
+
 def _stored(result: SceneResult, out: Path) -> Path:
     return out / ".cache" / "scenes" / result.act.name / result.key
 
@@ -141,11 +174,7 @@ def restore_scene(result: SceneResult, out: Path) -> bool:
     if not is_current(result, store / "scene.mp4"):
         return False
     subdir(out, "scenes")
-    for suffix in SCENE_FILES:
-        src, dst = store / f"scene{suffix}", result.video.with_suffix(suffix)
-        if is_regular(src):
-            atomic_copy(src, dst)
-        elif suffix != ".json":
-            clear_name(dst)
+    publish_scene(result.video, {suffix: store / f"scene{suffix}" for suffix in SCENE_FILES},
+                  store / "scene.json")
     os.utime(store)  # recently used: kept longest
     return True

@@ -1,8 +1,10 @@
 """``lecture render``: each act in its own ``manim`` process, in parallel, skipping what is
 already up to date (:mod:`lecture.cache` decides what is), with a progress row per scene.
 
-Outputs land in ``OUT/scenes/`` through a temporary name, and a scene's ``.json`` record is
-written last, so a failed or interrupted render never passes for done.
+Outputs land in ``OUT/scenes/`` through a temporary name: a scene's old ``.json`` record is
+removed first and its new one written last (:func:`lecture.cache.publish_scene`), so a
+failed or interrupted render never passes for done, and a record always names the video
+beside it. A render clears the temporary files an interrupted one left.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from rich.table import Column
 from rich.text import Text
 
 from bundle import Bundle
-from bundle.files import atomic_copy, atomic_write, open_new
+from bundle.files import atomic_copy, open_new
 from lecture.assemble import video_duration
 from lecture.blocks import read_blocks
 from lecture.cache import (
@@ -35,7 +37,9 @@ from lecture.cache import (
     DONE,
     ROOT,
     SceneResult,
+    clear_leftovers,
     is_current,
+    publish_scene,
     restore_scene,
     scene_key,
     shared_code_digest,
@@ -160,20 +164,13 @@ def render_one(result: SceneResult, quality: Quality, media_root: Path, env: dic
     video = folder / f"{act.scene}.mp4"
     srt, wav = video.with_suffix(".srt"), video.with_suffix(".wav")
     sections = json.loads((folder / "sections" / f"{act.scene}.json").read_text())
-    atomic_copy(video, result.video)
-    for src, suffix in ((srt, ".srt"), (wav, ".wav")):
-        if src.exists():
-            atomic_copy(src, result.video.with_suffix(suffix))
-        else:
-            result.video.with_suffix(suffix).unlink(missing_ok=True)
     record = {
         "key": result.key, "name": act.name, "title": act.title, "scene": act.scene,
-        "duration": video_duration(result.video),
+        "duration": video_duration(video),
         "sections": [{"name": s["name"], "duration": float(s["duration"])} for s in sections],
         "narration": read_blocks(blocks) if blocks.exists() else None,
     }
-    with atomic_write(result.video.with_suffix(".json")) as f:  # last: the scene is complete
-        f.write(json.dumps(record, indent=1))
+    publish_scene(result.video, {".mp4": video, ".srt": srt, ".wav": wav}, record)
     store_scene(result, result.video.parents[1])
     result.status = "rendered"
 
@@ -215,7 +212,7 @@ def render_scenes(plan: list[SceneResult], *, data: Path, out: Path, quality: st
     """Render every scene of ``plan`` that is not up to date, ``jobs`` at a time."""
     check_tools()
     q = QUALITIES[quality]
-    subdir(out, "scenes")
+    clear_leftovers(subdir(out, "scenes"))
     log_dir = subdir(out, "logs")
     media_root = media_root or subdir(out, ".media")
     children = ChildGroups()  # the manim processes, stopped together on an interrupt

@@ -356,3 +356,63 @@ def test_interrupted_assembly_keeps_the_old_lecture(lecture, monkeypatch):
         assemble_mod.assemble_lecture(clips, lecture, {})
     assert (lecture / "lecture.mp4").read_bytes() == before
     assert not list(lecture.glob(".*.partial"))
+
+
+# ------------------------------------------------------------------------- publishing
+
+
+def _fake_render(monkeypatch, seconds: str = "0"):
+    """``lecture render`` with the fake ``manim`` of tests/support/fake_lecture.py."""
+    import lecture.render as render_mod
+    from tests.support import fake_lecture
+
+    monkeypatch.setenv("FAKE_MANIM_SECONDS", seconds)
+    monkeypatch.setattr(render_mod, "manim_command", fake_lecture.manim_command)
+    return fake_lecture.data_shade
+
+
+def _shade(video: Path) -> int:
+    with av.open(str(video)) as c:
+        return int(next(c.decode(c.streams.video[0])).to_ndarray(format="rgb24").mean().round())
+
+
+def _render_hook(data: Path, out: Path) -> int:
+    return main(["render", "--only", "hook", "--voice", "none", "--quality", "low",
+                 "--data", str(data), "--out", str(out)])
+
+
+def test_a_render_that_fails_before_its_record_never_leaves_a_wrong_scene(tmp_path,
+                                                                          monkeypatch,
+                                                                          capsys):
+    """Issue 15's stale output: a render that fails between publishing a scene's files and
+    writing its record (the disk filled up) must not let the next render take the other
+    bundle's video for up to date."""
+    import os
+
+    shade = _fake_render(monkeypatch)
+    b1, b2 = DEFAULT_BUNDLE.resolve(), QUICK.resolve()
+    assert shade(str(b1)) != shade(str(b2))
+    out = tmp_path / "out"
+    assert _render_hook(b1, out) == 0
+    video = out / "scenes" / "01_hook.mp4"
+    assert abs(_shade(video) - shade(str(b1))) <= 2
+    key1 = json.loads(video.with_suffix(".json").read_text())["key"]
+
+    real = os.replace
+
+    def full_disk(src, dst, *a, **k):  # the record's write fails, after the other files
+        if Path(dst) == video.with_suffix(".json"):
+            raise OSError(28, "No space left on device", str(dst))
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    (out / "scenes" / ".01_hook.wav.partial").write_bytes(b"left by a killed run")
+    assert _render_hook(b2, out) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert not video.with_suffix(".json").exists()  # a scene without a record: not done
+    monkeypatch.setattr(os, "replace", real)
+
+    assert _render_hook(b1, out) == 0
+    assert json.loads(video.with_suffix(".json").read_text())["key"] == key1
+    assert abs(_shade(video) - shade(str(b1))) <= 2  # the video is the one its record names
+    assert not list((out / "scenes").glob(".*.partial"))

@@ -1,5 +1,6 @@
-"""``lecture`` with stand-ins for its slow parts, for the interrupt and lock tests: training
-jobs that only sleep, and a ``manim`` that waits, then writes a one-second clip.
+"""``lecture`` with stand-ins for its slow parts, for the interrupt, lock and publish tests:
+training jobs that only sleep, and a ``manim`` that waits, then writes a one-second clip (grey,
+its shade from the bundle's path).
 
     python tests/fake_lecture.py data|render|build ARGS...   as ``lecture``, faked
     python tests/fake_lecture.py --manim MEDIA MODULE SCENE  what the faked render runs
@@ -19,7 +20,14 @@ from pathlib import Path
 
 
 def _mark(what: str) -> None:
-    Path(os.environ["FAKE_MARKERS"], f"{what}-{os.getpid()}").touch()
+    if "FAKE_MARKERS" in os.environ:
+        Path(os.environ["FAKE_MARKERS"], f"{what}-{os.getpid()}").touch()
+
+
+def data_shade(data: str) -> int:
+    """The grey level of a fake clip made from the bundle at ``data``: two bundles, two
+    pictures, so a test can tell by content which bundle a video came from."""
+    return 40 + sum(data.encode()) % 200
 
 
 @dataclass(frozen=True)
@@ -53,13 +61,15 @@ def fake_manim(media: str, module: str, scene: str, folder_name: str) -> None:
 
     _mark("manim")
     time.sleep(float(os.environ.get("FAKE_MANIM_SECONDS", "300")))
+    shade = data_shade(os.environ.get("LECTURE_DATA", ""))
     folder = Path(media) / "videos" / module / folder_name
     (folder / "sections").mkdir(parents=True, exist_ok=True)
     with av.open(str(folder / f"{scene}.mp4"), "w") as container:
         stream = container.add_stream("libx264", rate=15)
         stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
         for _ in range(15):
-            frame = av.VideoFrame.from_ndarray(np.zeros((48, 64, 3), np.uint8), format="rgb24")
+            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), shade, np.uint8),
+                                               format="rgb24")
             container.mux(stream.encode(frame))
         container.mux(stream.encode())
     (folder / "sections" / f"{scene}.json").write_text(
