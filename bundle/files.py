@@ -2,6 +2,8 @@
 
 - :func:`read_regular_file` reads a regular file of bounded size: never a FIFO (which would
   block), a device (``/dev/zero`` never ends) or anything larger than asked.
+- :func:`writing` turns a failed write of an output (a full disk, a read-only file system,
+  no permission) into one error naming the output and the system's reason.
 - :func:`open_new` creates a fresh file (``O_EXCL | O_NOFOLLOW``) after removing whatever
   held the name, so a link planted there is never followed.
 - :func:`atomic_path` and :func:`atomic_write` write through a temporary name in the same
@@ -23,11 +25,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["BundleError", "atomic_copy", "atomic_path", "atomic_write", "clear_name",
-           "old_name", "open_new", "open_regular", "read_regular_file", "reading",
-           "replace_dir", "show_value"]
+__all__ = ["WRITE_ERRNOS", "BundleError", "atomic_copy", "atomic_path", "atomic_write",
+           "clear_name", "old_name", "open_new", "open_regular", "read_regular_file", "reading",
+           "replace_dir", "shorten", "show_value", "writing"]
 
 PARTIAL_SUFFIX = ".partial"  # a temporary file is ``.<name>.partial`` beside its target
+# How a write fails that the user can mend, never a bug: a full disk or quota, a file too
+# large for its file system, a read-only file system, no permission.
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES,
+                          errno.EPERM})
 
 
 class BundleError(Exception):
@@ -38,10 +44,16 @@ class BundleError(Exception):
         super().__init__(f"{path}: {problem}")
 
 
+def shorten(text: str, limit: int = 80) -> str:
+    """``text``, cut to at most ``limit`` characters (ending ``...`` when cut)."""
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def show_value(value, limit: int = 80) -> str:
     """``repr(value)``, shortened: an untrusted value never floods a message."""
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    if isinstance(value, str) and len(value) > limit:
+        value = value[:limit]  # never the repr of all of a huge string
+    return shorten(repr(value), limit)
 
 
 @contextmanager
@@ -57,6 +69,22 @@ def reading(path: Path):
         raise BundleError(path, f"{e}; refusing to read it") from None
     except OSError as e:
         raise BundleError(path, f"cannot read ({e.strerror or e})") from None
+
+
+@contextmanager
+def writing(path: os.PathLike | str,
+            error: Callable[[Path, str], Exception] = BundleError) -> Iterator[None]:
+    """Writing the output ``path``: an OSError of :data:`WRITE_ERRNOS` (no space left on
+    device, a read-only file system, permission denied; PyAV's errors are OSErrors too)
+    becomes one ``error(path, "cannot write (<the system's reason>)")``; any other stays
+    as it is. Whatever cleans up a failed write runs inside the block, before this."""
+    try:
+        yield
+    except OSError as e:
+        if e.errno not in WRITE_ERRNOS:
+            raise
+        raise error(Path(path), f"cannot write ({e.strerror or os.strerror(e.errno)})"
+                    ) from None
 
 
 _SPECIAL = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .contract import ARRAYS, MANIFEST, SCHEMA_VERSION, describe
-from .files import PARTIAL_SUFFIX, BundleError, read_regular_file, replace_dir
+from .files import PARTIAL_SUFFIX, BundleError, read_regular_file, replace_dir, writing
 from .reader import MAX_MANIFEST_BYTES, array_sha256, load_bundle
 
 __all__ = ["check_replaceable", "check_writable", "clear_leftovers", "write_bundle"]
@@ -167,6 +167,15 @@ def write_bundle(target: os.PathLike | str, arrays: Mapping[str, np.ndarray], *,
         "arrays": entries,
     }
     target = Path(os.path.abspath(target))
+    with writing(target):  # a full disk, a read-only file system: one line, nothing left
+        _build_and_swap(target, arrays, manifest, name)
+    return target
+
+
+def _build_and_swap(target: Path, arrays: Mapping[str, np.ndarray], manifest: dict,
+                    name: str | None) -> None:
+    """Build the bundle in a temporary directory beside ``target``, validate it and swap it
+    into place; whatever fails, the temporary directory is removed."""
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=PARTIAL_SUFFIX,
                                 dir=target.parent))
     lock = _lock_dir(tmp)  # a later write clears it only once this process is gone
@@ -185,7 +194,6 @@ def write_bundle(target: os.PathLike | str, arrays: Mapping[str, np.ndarray], *,
         raise
     finally:
         os.close(lock)
-    return target
 
 
 def _json_default(value):

@@ -21,7 +21,7 @@ import av
 import numpy as np
 import srt
 
-from bundle.files import atomic_path, atomic_write
+from bundle.files import atomic_path, atomic_write, writing
 from lecture.loudness import PEAK_LIMIT, aac_encoder, audio_frame, fit_true_peaks_to_aac
 from scenes.voice.loudness import CEILING, TARGET, measure, normalise
 
@@ -37,6 +37,12 @@ MIN_CHAPTER = 10.0  # YouTube ignores chapter lists with a chapter shorter than 
 
 class AssemblyError(Exception):
     pass
+
+
+def _cannot_write(path: Path, problem: str) -> AssemblyError:
+    """A failed write of an output (a full disk: PyAV's errors are OSErrors too), as one
+    line; the temporary file is gone by then."""
+    return AssemblyError(f"{path}: {problem}")
 
 
 @dataclass
@@ -106,7 +112,7 @@ def _join(clips: list[SceneClip], target: Path) -> None:
     def resampler():
         return av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE)
 
-    with atomic_path(target) as tmp:
+    with writing(target, _cannot_write), atomic_path(target) as tmp:
         tracks = [normalise(_scene_audio(clip, resampler), AUDIO_RATE) for clip in clips]
         tracks, peaks = fit_true_peaks_to_aac(tracks, AUDIO_RATE)
         for clip, audio, peak in zip(clips, tracks, peaks, strict=True):
@@ -165,7 +171,7 @@ def chapters_from(clips: list[SceneClip], total: float) -> list[tuple[float, str
 
 
 def _write_text(path: Path, text: str) -> None:
-    with atomic_write(path, encoding="utf-8") as f:
+    with writing(path, _cannot_write), atomic_write(path, encoding="utf-8") as f:
         f.write(text)
 
 

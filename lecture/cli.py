@@ -16,6 +16,7 @@ from rich.console import Console
 
 from bundle import DEFAULT_BUNDLE, BundleError, load_bundle
 from bundle.contract import grad_key, train_key
+from bundle.files import WRITE_ERRNOS
 from lecture.assemble import AssemblyError
 from lecture.configure import add_config_options
 from lecture.deck import DeckError
@@ -36,6 +37,13 @@ class UserError(Exception):
     """A problem the user can fix; reported as one line."""
 
 
+def _disk_problem(e: OSError) -> str:
+    """A failed write that no domain code reported as its own (a cache, a log: the outputs'
+    writes are, through :func:`bundle.files.writing`): ``path: No space left on device``."""
+    reason = e.strerror or os.strerror(e.errno)
+    return f"{e.filename}: {reason}" if e.filename else f"cannot write ({reason})"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     as_program, argv = argv is None, sys.argv[1:] if argv is None else argv
@@ -43,16 +51,50 @@ def main(argv: list[str] | None = None) -> int:
     args.command = shlex.join(["lecture", *argv])  # names this run to a second one
     try:
         with interrupts_raise():  # SIGTERM too: every cleanup runs, then one line
+            _check_paths(args)
             return args.func(args) or 0
     except (UserError, BundleError, RenderError, AssemblyError, SafetyError, ConfigError,
             DeckError) as e:
         err.print(f"lecture: error: {_literal(str(e))}", markup=False, soft_wrap=True)
+        return 2
+    except OSError as e:
+        if e.errno not in WRITE_ERRNOS:  # a full disk, no permission: never a bug
+            raise
+        err.print(f"lecture: error: {_literal(_disk_problem(e))}", markup=False,
+                  soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         err.print("lecture: interrupted", markup=False)
         if as_program:  # everything is undone by now; skip the interpreter's slow teardown
             exit_now(130)
         return 130
+
+
+def _check_paths(args) -> None:
+    """Refuse, before any work, a path argument that is not valid UTF-8 (Python holds its
+    undecodable bytes as surrogate escapes): PyAV, the manifests and the printed lines
+    cannot carry it."""
+    for name, value in vars(args).items():
+        shown = _not_utf8(value) if isinstance(value, Path) else None
+        if shown is not None:
+            option = "" if name == "bundle" else f"--{name.replace('_', '-')} "
+            raise UserError(f"{option}{shown}: the path is not valid UTF-8; rename it")
+
+
+def _not_utf8(path: Path) -> str | None:
+    """None for a path that is valid UTF-8; else the path with each byte that is not
+    escaped as the shell writes it: ``/tmp/x\\xff``."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = os.fsencode(text)  # the bytes the command line held
+    except UnicodeEncodeError:  # a lone surrogate that no file name's bytes decode to
+        return text.encode("utf-8", "backslashreplace").decode("ascii")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def _literal(text: str) -> str:

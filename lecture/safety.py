@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bundle.files import clear_name
+from bundle.files import clear_name, writing
 from lecture.provenance import ROOT
 
 __all__ = ["LOCK_NAME", "ROOT", "SafetyError", "check_output_dir", "output_lock", "subdir"]
@@ -97,6 +97,19 @@ def _holder(fd: int) -> str:
     return text.splitlines()[0][:300] if text else "a process that has not said which"
 
 
+def _lock_error(path: Path, problem: str) -> SafetyError:
+    return SafetyError(f"{path}: {problem}")
+
+
+def _say_holder(fd: int, path: Path, command: str) -> None:
+    """Write who holds the lock, for a second run to name: the pid and the command line,
+    with an undecodable byte of it escaped (``\\udcff``; only people read it). A full disk
+    is one :class:`SafetyError`."""
+    with writing(path, _lock_error):
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}: {command}\n".encode("utf-8", "backslashreplace"), 0)
+
+
 def _same_file(fd: int, path: Path) -> bool:
     try:
         return os.path.samestat(os.fstat(fd), os.lstat(path))
@@ -136,8 +149,7 @@ def output_lock(directory: Path, *, command: str, wait: bool = False,
             break
         os.close(fd)  # the holder removed the file as it let go: lock the one there now
     try:
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}: {command}\n".encode(), 0)
+        _say_holder(fd, path, command)
         yield
     finally:
         try:

@@ -6,7 +6,13 @@ in :mod:`models.config`) as it arrives, so that an error names where the value c
 :func:`to_toml` writes a configuration back in a form :func:`resolve` reads.
 :func:`digest` names a configuration: equal configurations, equal names.
 
-Standard library and :mod:`models.config` only: validating a configuration imports no torch.
+A configuration file is read as warily as a bundle's manifest: only a regular file (never a
+FIFO or a device) of at most :data:`MAX_CONFIG_BYTES`, nested at most :data:`MAX_DEPTH`
+deep, with no key or text longer than :data:`MAX_TEXT` characters and no integer wider than
+64 bits, so that every mistake is one short line.
+
+Standard library, :mod:`models.config` and :mod:`bundle.files` only: validating a
+configuration imports no torch.
 """
 
 from __future__ import annotations
@@ -15,9 +21,13 @@ import copy
 import dataclasses
 import hashlib
 import json
+import re
+import sys
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+from bundle.files import read_regular_file, shorten, show_value
 
 from .config import Config, ConfigError, rule_of
 from .ranges import Problem, Rule, Table, nearest, shown
@@ -31,6 +41,23 @@ __all__ = [
     "resolve",
     "to_toml",
 ]
+
+
+# A configuration is about a kilobyte (--show-config writes 1.2 KB); 256 KiB leaves room for
+# any comments and keeps tomllib's parse of the largest file allowed near a second.
+MAX_CONFIG_BYTES = 256 << 10
+# The document, a table, a list in it: nothing a configuration holds is nested deeper.
+MAX_DEPTH = 4
+# No setting's name, model name or number needs more characters than this.
+MAX_TEXT = 100
+MAX_INT_BITS = 64  # every integer setting fits in 32 bits
+# tomllib's time grows with the square of a dotted key's parts (a.b.c...: 16,000 of them took
+# 5 s), so a long one is refused before it parses. Possessive and atomic (Python 3.11) and
+# anchored after a word, the search itself is linear.
+MAX_KEY_PARTS = 16
+_PART = r"""(?>[A-Za-z0-9_-]++|"[^"\n]*+"|'[^'\n]*+')"""
+_LONG_DOTTED = re.compile(rf"(?<![A-Za-z0-9_-])(?<![A-Za-z0-9_-]\.){_PART}"
+                          rf"(?:[ \t]*+\.[ \t]*+{_PART}){{{MAX_KEY_PARTS},}}")
 
 
 def names() -> list[str]:
@@ -50,7 +77,7 @@ def _tables() -> dict[str, Table]:
 def _unknown(name: str, origin: str) -> ConfigError:
     known = names()
     hint = nearest(name, known) or f"; settings are {', '.join(known)}"
-    return ConfigError(f"{origin}: unknown setting {name!r}{hint}")
+    return ConfigError(f"{origin}: unknown setting {show_value(name)}{hint}")
 
 
 def _rule(name: str, origin: str) -> Rule:
@@ -79,20 +106,69 @@ def _assign(values: dict, name: str, raw, origin: str, read: str = "convert") ->
         values[top] = value
 
 
-def read_toml(path: Path) -> dict:
-    """A TOML file's contents, or one-line :class:`ConfigError`."""
+def _oversized(value) -> str | None:
+    """What makes a value too big for any setting (``"a string of 5,000 characters"``), or
+    None. A message quotes such a value shortened, never whole."""
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        return f"a string of {len(value):,} characters ({show_value(value, 40)})"
+    if isinstance(value, int) and not isinstance(value, bool) and (
+            value.bit_length() > MAX_INT_BITS):
+        return f"an integer of {value.bit_length():,} bits"
+    return None
+
+
+def _check_sizes(value, origin: str, where: str = "", depth: int = 1) -> None:
+    """Refuse, before any rule reads it, what no configuration holds: nesting deeper than
+    :data:`MAX_DEPTH`, a key, a text or an integer too big for any setting."""
+    if depth > MAX_DEPTH:
+        raise ConfigError(f"{origin}: invalid configuration (nested too deeply, at "
+                          f"{shorten(where)})")
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        at = f"{where}[{key}]" if isinstance(key, int) else (f"{where}.{key}" if where else key)
+        if isinstance(key, str) and len(key) > MAX_TEXT:
+            raise ConfigError(f"{origin}: a key of {len(key):,} characters "
+                              f"({show_value(key, 40)}); no setting's name is that long")
+        problem = _oversized(item)
+        if problem:
+            raise ConfigError(f"{origin}: {shorten(at)} is {problem}, too big for any setting")
+        if isinstance(item, dict | list):
+            _check_sizes(item, origin, at, depth + 1)
+
+
+def _parse_toml(path: Path, text: str) -> dict:
+    if _LONG_DOTTED.search(text):
+        raise ConfigError(f"{path}: invalid configuration (a dotted name of more than "
+                          f"{MAX_KEY_PARTS} parts; no setting is nested that deep)")
     try:
-        data = Path(path).read_bytes()
+        return tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML (nested too deeply)") from None
+    except ValueError as e:  # TOMLDecodeError, or Python's limit on an integer's digits
+        problem = (f"an integer of more than {sys.get_int_max_str_digits()} digits"
+                   if "integer string conversion" in str(e) else shorten(str(e), 200))
+        raise ConfigError(f"{path}: invalid TOML ({problem})") from None
+
+
+def read_toml(path: Path) -> dict:
+    """A TOML file's contents, or one-line :class:`ConfigError`: only a regular file of at
+    most :data:`MAX_CONFIG_BYTES` (a FIFO would block, ``/dev/zero`` never ends), and no
+    value too big or too deep for any setting."""
+    try:
+        data = read_regular_file(path, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file") from None
+    except ValueError as e:  # a special file or one over the limit
+        raise ConfigError(f"{path}: {e}; a configuration is a small TOML file") from None
     except OSError as e:
-        raise ConfigError(f"{path}: cannot read ({e.strerror})") from None
+        raise ConfigError(f"{path}: cannot read ({e.strerror or e})") from None
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: invalid TOML (not UTF-8 text)") from None
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: invalid TOML ({e})") from None
+    doc = _parse_toml(path, text)
+    _check_sizes(doc, str(path))
+    return doc
 
 
 def _from_toml(doc: dict, origin: str) -> Iterable[tuple[str, object]]:
@@ -112,6 +188,18 @@ def _from_toml(doc: dict, origin: str) -> Iterable[tuple[str, object]]:
             yield key, value
 
 
+def _check_text(name: str, text: str, origin: str) -> None:
+    """A ``--set``'s name and each comma-separated part of its value at most
+    :data:`MAX_TEXT` characters: longer, no setting takes it."""
+    if len(name) > MAX_TEXT:
+        raise ConfigError(f"{origin}: unknown setting {show_value(name, 40)}: no setting's "
+                          "name is that long")
+    long = next((p.strip() for p in text.split(",") if len(p.strip()) > MAX_TEXT), None)
+    if long is not None:
+        raise ConfigError(f"{origin}: {name} got a value of {len(long):,} characters "
+                          f"({show_value(long, 40)}), too long for any setting")
+
+
 def resolve(base: Config | None = None, *, config_file: Path | None = None,
             seed: int | None = None, sets: Iterable[str] = ()) -> Config:
     """``base`` (the default configuration when None), then the TOML file, then ``seed``,
@@ -124,11 +212,12 @@ def resolve(base: Config | None = None, *, config_file: Path | None = None,
     if seed is not None:
         _assign(values, "seed", seed, f"--seed {seed}")
     for item in sets:
-        origin = f"--set {item}"
+        origin = f"--set {shorten(item)}"
         name, eq, text = item.partition("=")
         name = name.strip()
         if not eq or not name:
             raise ConfigError(f"{origin}: expected KEY=VALUE, such as --set seq_len=40")
+        _check_text(name, text, origin)
         _assign(values, name, text, origin, read="parse")
     return Config(**values).validate()
 
