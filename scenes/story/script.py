@@ -20,6 +20,21 @@ The act's ``construct()`` draws its script: it says ``script.voiced(key)`` (the 
 with the voice bookmarks the act waits for; ``text`` and the checks have none) for every
 narration block and shows the script's captions, and writes no sentence of its own. Numpy
 only.
+
+Text from a bundle is inert. A vocabulary word or class (the manifest's ``vocab``: any
+printable string) reaches a line only as a value of its template, never as template text, so
+:meth:`Script.say` and :meth:`Script.show` are the one place it enters the story, and there
+every value that is not a :class:`~scenes.story.numbers.Number` is made :func:`inert`: its
+markup characters are replaced by look-alikes that no parser reads (:data:`INERT`). Then a
+word ``<bookmark mark='last'/>`` is neither a voice bookmark (manim-voiceover's parser, and
+:data:`BOOKMARK`, need a real ``<``) nor removed from what is said; ``<b>dark</b>`` is not
+a tag in the subtitles (the ``srt`` writer copies text verbatim, and players read SRT's
+``<b>``/``<i>``/``<font>`` tags, ``&lt;``-style entities and ASS ``{\\i1}`` overrides and
+``\\N`` breaks); and a word with TeX specials stays plain text, as no value but a
+:class:`Number` reaches a line the acts set as LaTeX. Only the templates, which the acts
+write, hold markup: their own bookmarks. A Number is left as numbers.py wrote it (a
+``"tex"`` form holds TeX braces), as it is computed from the arrays, not read from the
+vocabulary.
 """
 
 from __future__ import annotations
@@ -32,7 +47,7 @@ from dataclasses import dataclass, field
 from .findings import Finding
 from .numbers import Number
 
-__all__ = ["WORDS", "Claim", "Line", "Script", "StoryError", "words_in"]
+__all__ = ["INERT", "WORDS", "Claim", "Line", "Script", "StoryError", "inert", "words_in"]
 
 
 class StoryError(Exception):
@@ -171,6 +186,24 @@ WORDS: dict[str, tuple[str, bool, str]] = {
 BOOKMARK = re.compile(r"<bookmark\s*mark\s*=['\"]\w*[\"']\s*/>")
 
 
+# What a value from the bundle has instead of each markup character. ``<`` and ``>`` become
+# the single guillemets, which look like angle brackets, are no tag to any markup parser
+# (manim-voiceover's bookmarks, SRT or HTML tags, Pango) and are quotation marks to
+# espeak-ng, so the voice passes over them; ``&`` (an entity's start to SRT players that
+# decode ``&lt;``, and to WebVTT), ``{`` ``}`` (ASS override blocks) and ``\`` (ASS
+# ``\N``, ``\h``) become their fullwidth forms.
+INERT = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06", "{": "\uff5b",
+                       "}": "\uff5d", "\\": "\uff3c"})
+
+
+def inert(value) -> str:
+    """A template's value as the line writes it: a :class:`Number`'s text as it is, any
+    other value (text from the bundle) with its markup characters replaced (:data:`INERT`)."""
+    if isinstance(value, Number):
+        return str(value)
+    return str(value).translate(INERT)
+
+
 _COMPILED = [(pattern, re.compile(pattern, re.IGNORECASE)) for pattern in WORDS]
 _ANY = re.compile("|".join(f"(?:{pattern})" for pattern in WORDS), re.IGNORECASE)
 
@@ -236,7 +269,7 @@ class Script:
                                  f"hold ({finding.says}): {template!r}")
         claims = tuple(_claim(f) for f in asserts)
         numbers = tuple(v for v in values.values() if isinstance(v, Number))
-        voiced = template.format(**{k: str(v) for k, v in values.items()})
+        voiced = template.format(**{k: inert(v) for k, v in values.items()})
         text = BOOKMARK.sub("", voiced)  # what is said and checked; the voice keeps the marks
         for pattern in words_in(text):
             if pattern in free:
