@@ -18,6 +18,7 @@ __all__ = [
     "FEEDFORWARD_PREFIX",
     "GATE_NAMES",
     "MODEL_KINDS",
+    "NORM_LIMITS",
     "RECALL_MODELS",
     "SCALAR_PREFIX",
     "SCHEMA_VERSION",
@@ -32,6 +33,7 @@ __all__ = [
     "gate_key",
     "grad_key",
     "model_prefix",
+    "norm_limits",
     "param_key",
     "probe_key",
     "required_specs",
@@ -67,6 +69,12 @@ FEEDFORWARD = (
 SCALAR_PREFIX, ACTIVATION_PREFIX, FEEDFORWARD_PREFIX, SWEEP_PREFIX = (
     "scalar", "activation", "feedforward", "sweep")
 SWEEP_SEQ_LEN = f"{SWEEP_PREFIX}/seq_len"
+# A gradient norm is exactly zero (underflow) or lies within these bounds, so that the ratio
+# of any two (how much of the signal reaches back) is a float64 that is neither inf nor 0:
+# 1e150 / 1e-150 = 1e300. A model trained in float32 cannot reach either end (its range is
+# 1.4e-45 to 3.4e38); a float64 probe of a long sigmoid chain could pass below 1e-150,
+# and such a bundle is refused by name, not drawn with a wrong ratio.
+NORM_LIMITS = (1e-150, 1e150)
 
 
 # -------------------------------------------------------------------------------- keys
@@ -81,6 +89,11 @@ def model_part(model: str, part: str) -> str:
     """The prefix of one part of a model's keys: ``param``, ``probe``, ``grad`` or ``train``
     (what an act ``reads`` when it reads all of that part)."""
     return f"{model}/{part}"
+
+
+def norm_limits(key: str) -> tuple[float, float] | None:
+    """:data:`NORM_LIMITS` for a gradient-norm key (``MODEL/grad/h_norm``, ``c_norm``)."""
+    return NORM_LIMITS if key.endswith(("/grad/h_norm", "/grad/c_norm")) else None
 
 
 def kind_of(prefix: str) -> str:

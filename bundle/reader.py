@@ -35,6 +35,7 @@ from .contract import (
     RECALL_MODELS,
     SCHEMA_VERSION,
     Spec,
+    norm_limits,
     probe_key,
     required_specs,
     scope,
@@ -63,7 +64,7 @@ DEFAULT_BUNDLE = _REPOSITORY_BUNDLE if _REPOSITORY_BUNDLE.is_dir() else _INSTALL
 # The default bundle's manifest is 35 kB for 156 arrays: 4 MiB leaves room for about 18,000.
 MAX_MANIFEST_BYTES = 4 << 20
 MAX_KEY_LENGTH = 200
-MAX_WORD_LENGTH = 64  # vocabulary words are drawn on screen
+MAX_WORD_LENGTH = 20  # vocabulary words are drawn on screen, each fitted to its place
 _TASKS = ("recall", CUISINE_MODEL.split("/")[0])
 
 
@@ -243,6 +244,14 @@ def _check_values(path: Path, key: str, array: np.ndarray, entry: dict,
     if array.dtype.kind in "fc" and not np.isfinite(array).all():
         bad = int((~np.isfinite(array)).sum())
         raise BundleError(path, f"{key} has {bad} non-finite value(s) (NaN or inf)")
+    if (limits := norm_limits(key)) and array.size:
+        if (array < 0).any():
+            raise BundleError(path, f"{key} holds {array.min():.3g}: a norm is never negative")
+        outside = array[(array != 0) & ((array < limits[0]) | (array > limits[1]))]
+        if outside.size:
+            raise BundleError(path, f"{key} holds {outside.flat[0]:.3g}: a gradient norm must "
+                              f"be exactly 0 or between {limits[0]:g} and {limits[1]:g}, so "
+                              "that the ratio of two is a float")
     if key in ranges and array.size:
         count, what = ranges[key]
         low, high = int(array.min()), int(array.max())

@@ -367,13 +367,19 @@ def cmd_script(args) -> int:
 def _preview_scripts(args, acts) -> dict[str, list[str]]:
     """Every act's drawing code run without rendering, its narration printed as it goes."""
     from scenes.dry_run import preview_act
+    from scenes.layout import LayoutError
 
     said = {}
     with _lock_output(args):
         media = args.out / ".media" / "script"
         media.mkdir(parents=True, exist_ok=True)
         for act in acts:
-            transcript = preview_act(act, args.data, media)
+            try:
+                transcript = preview_act(act, args.data, media)
+            except LayoutError as e:  # our bug, not the user's: still one line
+                raise UserError(f"act {act.name!r} cannot be laid out for this bundle: {e} "
+                                "(a bug in the lecture: please report it with the bundle)"
+                                ) from None
             said[act.name] = transcript.narration
             if not args.json:
                 out.print(f"== {act.number:02d} {act.title} ({transcript.duration:.0f} s "

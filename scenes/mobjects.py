@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 from manim import (
@@ -40,7 +41,7 @@ from manim import (
     config,
 )
 
-from .story.numbers import log_fraction
+from .story.numbers import log_fraction, log_levels
 from .theme import FONTS, LAYOUT, PALETTE, SIZES, grad_to_color, signed_to_color
 
 __all__ = [
@@ -51,7 +52,10 @@ __all__ = [
     "LstmCell",
     "RnnCell",
     "UnrolledChain",
+    "fit_right",
     "fit_width",
+    "keep_in_frame",
+    "spread_labels",
     "get_backward_arrows",
     "get_bullets",
     "get_caption",
@@ -62,12 +66,46 @@ __all__ = [
     "get_polyline",
     "get_text",
     "get_vector",
+    "get_word",
     "get_words",
 ]
 
 
 def safe_width() -> float:
     return config.frame_width - 2 * LAYOUT.margin
+
+
+def fit_right(mobject, right: float | None = None):
+    """Scale ``mobject`` down about its left edge (never up) so that it ends before
+    ``right`` (the safe frame's right edge by default): a picture placed beside another
+    whose words came from the bundle."""
+    right = config.frame_width / 2 - LAYOUT.margin if right is None else right
+    room = right - mobject.get_left()[0]
+    if 0 < room < mobject.width:
+        mobject.scale(room / mobject.width, about_edge=LEFT)
+    return mobject
+
+
+def keep_in_frame(mobject):
+    """Shift ``mobject`` sideways just enough to sit inside the safe frame (a label placed
+    under a chart's first or last bar, its word from the bundle)."""
+    edge = config.frame_width / 2 - LAYOUT.margin
+    left, right = mobject.get_left()[0], mobject.get_right()[0]
+    if left < -edge:
+        mobject.shift(RIGHT * (-edge - left))
+    elif right > edge:
+        mobject.shift(LEFT * (right - edge))
+    return mobject
+
+
+def spread_labels(labels, gap: float = 0.05) -> None:
+    """Push labels at the ends of curves apart vertically, upwards, so none overlaps the
+    next (two curves that end at about one height)."""
+    ordered = sorted(labels, key=lambda m: m.get_y())
+    for below, above in pairwise(ordered):
+        lift = below.get_top()[1] + gap - above.get_bottom()[1]
+        if lift > 0:
+            above.shift(UP * lift)
 
 
 def fit_width(mobject, width: float | None = None):
@@ -107,6 +145,23 @@ def _bulleted(line: str, size: float) -> VGroup:
     ghost = get_text(f"•  {line}", size)
     text = get_text(line, size).move_to(VGroup(*ghost[1:]))
     return VGroup(ghost[0].copy(), text)
+
+
+def get_word(word: str, width: float, size: float = SIZES.small, color: str = PALETTE.text,
+             min_scale: float = 0.6) -> Text:
+    """A word from the bundle in a place ``width`` wide: as it is when it fits, scaled down
+    (to ``min_scale`` of ``size`` at most, so it stays legible) when not, and past that cut
+    short with an ellipsis ("Wwwwwwww…"). The narration says the whole word."""
+    text = get_text(word, size, color)
+    if text.width <= width:
+        return text
+    if text.width * min_scale <= width:
+        return text.scale(width / text.width)
+    for cut in range(len(word) - 1, 0, -1):
+        text = get_text(word[:cut] + "…", size * min_scale, color)
+        if text.width <= width:
+            return text
+    return text
 
 
 def get_words(words: Sequence[str], size: float = SIZES.label, color: str = PALETTE.text,
@@ -179,8 +234,9 @@ class UnrolledChain(VGroup):
             for cell in self.cells))
         self.input_labels = VGroup()
         if input_labels is not None:
+            pitch = size + gap - 0.1  # a word never reaches under the next cell's
             self.input_labels = VGroup(*(
-                get_text(word, SIZES.small).next_to(arrow, DOWN, buff=0.08)
+                get_word(word, pitch).next_to(arrow, DOWN, buff=0.08)
                 for word, arrow in zip(input_labels, self.inputs, strict=True)))
         self.input_weight_labels = VGroup()
         if input_weight_label:
@@ -231,9 +287,10 @@ def get_vector(values: Sequence[float], scale: float | None = None,
 # ------------------------------------------------------------------------- gradients
 
 
-def get_gradient_bars(norms: Sequence[float], low: float, high: float, width: float = 10.0,
+def get_gradient_bars(norms: Sequence[float], lo: float, hi: float, width: float = 10.0,
                       height: float = 2.5, bar_fill: float = 0.8) -> VGroup:
-    """One bar per time step, its height log10(norm) above ``low``, coloured by size.
+    """One bar per time step, its height log10(norm) above ``lo`` (from 10^lo to 10^hi:
+    exponents), coloured by size.
 
     Exact zeros (underflow) get a hollow stub at the baseline, drawn differently from a
     small value, so the picture never hides them. ``bars[t]`` is step t's bar.
@@ -243,9 +300,9 @@ def get_gradient_bars(norms: Sequence[float], low: float, high: float, width: fl
     bars = VGroup()
     for t, norm in enumerate(norms):
         if norm > 0:
-            frac = log_fraction(norm, low, high)
+            frac = log_fraction(norm, lo, hi)
             bar = Rectangle(width=step * bar_fill, height=max(frac * height, 0.02),
-                            stroke_width=0, fill_color=grad_to_color(norm, low, high),
+                            stroke_width=0, fill_color=grad_to_color(norm, lo, hi),
                             fill_opacity=1)
         else:
             bar = Rectangle(width=step * bar_fill, height=0.06, stroke_width=1.5,
@@ -258,14 +315,15 @@ def get_gradient_bars(norms: Sequence[float], low: float, high: float, width: fl
 class GradientChart(VGroup):
     """Gradient bars with a log10 ``axis`` on the left, ticks at each power of ten.
 
-    ``bars[t]`` is step t's bar (see :func:`get_gradient_bars`). ``low`` and ``high`` are
-    rounded out to powers of ten."""
+    ``bars[t]`` is step t's bar (see :func:`get_gradient_bars`). The axis runs from 10^lo to
+    10^hi, exponents as :func:`scenes.story.numbers.decades` gives them (``hi`` > ``lo``)."""
 
-    def __init__(self, norms: Sequence[float], low: float, high: float, width: float = 10.0,
+    def __init__(self, norms: Sequence[float], lo: int, hi: int, width: float = 10.0,
                  height: float = 2.5, label_every: int | None = None):
         super().__init__()
-        lo, hi = math.floor(math.log10(low)), math.ceil(math.log10(high))
-        self.bars = get_gradient_bars(norms, 10.0**lo, 10.0**hi, width, height)
+        if hi <= lo:
+            raise ValueError(f"a log axis from 10^{lo} to 10^{hi} has no length")
+        self.bars = get_gradient_bars(norms, lo, hi, width, height)
         x = -width / 2 - 0.15
         self.axis = VGroup(Line([x, -height / 2, 0], [x, height / 2, 0], color=PALETTE.muted,
                                 stroke_width=2))
@@ -313,7 +371,9 @@ class ExponentAxes(Axes):
                      .next_to(self.c2p(t, 0), DOWN, buff=0.15))
 
     def value_to_point(self, x: float, value: float) -> np.ndarray:
-        return self.c2p(x, math.log10(value) - self.lo)
+        """Where ``value`` sits at ``x``; zero on the floor, anything beyond the axis at its
+        end (:func:`scenes.story.numbers.log_levels`)."""
+        return self.c2p(x, float(log_levels(value, self.lo, self.hi)))
 
 
 class ExponentChart(VGroup):

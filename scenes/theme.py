@@ -126,12 +126,12 @@ def value_to_color(t: float) -> ManimColor:
     return interpolate_color(ManimColor(_CIVIDIS[i]), ManimColor(_CIVIDIS[i + 1]), t - i)
 
 
-def grad_to_color(norm: float, low: float, high: float) -> ManimColor:
-    """A gradient norm to a colour on a log scale between ``low`` and ``high``.
+def grad_to_color(norm: float, lo: float, hi: float) -> ManimColor:
+    """A gradient norm to a colour on a log scale between 10^lo and 10^hi (exponents).
 
     Exact zeros (underflow) take the darkest colour: there is nothing left of the signal.
     """
-    return value_to_color(log_fraction(norm, low, high))
+    return value_to_color(log_fraction(norm, lo, hi))
 
 
 def signed_to_color(value: float, scale: float = 1.0) -> ManimColor:

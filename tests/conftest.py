@@ -26,17 +26,21 @@ def quick_bundle(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def story(tmp_path_factory):
-    """Every act, run without rendering, on the default bundle (``"default"``) and on each
-    bundle of the story matrix (tests/support/variants.py): ``{(bundle name, act name): (bundle,
+    """Every act, run without rendering, on the default bundle (``"default"``), on each
+    bundle of the story matrix (tests/support/variants.py) and on the random bundles drawn
+    at the contract's edges (``"random-<i>"``, tests/support/random_bundles.py):
+    ``{(bundle name, act name): (bundle,
     transcript or the one-line error it raised)}``. One pool of processes for all of them;
     an act whose inputs are equal in two bundles says the same, so it runs once."""
     from bundle import DEFAULT_BUNDLE, load_bundle
     from scenes.acts import ACTS
     from tests.support.previews import preview_all
+    from tests.support.random_bundles import DRAWN, write_random
     from tests.support.variants import MATRIX, make_bundles
 
-    paths = {"default": DEFAULT_BUNDLE,
-             **make_bundles(MATRIX, tmp_path_factory.mktemp("matrix"))}
+    matrix = tmp_path_factory.mktemp("matrix")
+    paths = {"default": DEFAULT_BUNDLE, **make_bundles(MATRIX, matrix),
+             **{f"random-{i}": write_random(i, matrix) for i in DRAWN}}
     bundles = {name: load_bundle(path) for name, path in paths.items()}
     first_of = {}
     for name, bundle in bundles.items():

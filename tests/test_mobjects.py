@@ -27,6 +27,7 @@ from scenes.mobjects import (
     get_vector,
 )
 from scenes.story.numbers import (
+    decades,
     exponent_range,
     number_to_tex,
     number_to_text,
@@ -65,8 +66,7 @@ def test_unrolled_chain_with_hidden_states(scene):
 def test_gradient_chart_with_an_exact_zero(scene):
     norms = BUNDLE["rnn_sigmoid/grad/h_norm"][-1].copy()
     norms[0] = 0.0  # underflow, drawn as a hollow stub
-    positive = norms[norms > 0]
-    scene.add(GradientChart(norms, positive.min(), positive.max(), width=10, height=3))
+    scene.add(GradientChart(norms, *decades(norms), width=10, height=3))
 
 
 @frames_comparison
@@ -106,16 +106,32 @@ def test_forget_gate_heatmap(scene):
 
 
 def test_zero_gradients_are_drawn_unlike_small_ones():
-    chart = GradientChart([0.0, 1e-12, 1.0], 1e-12, 1.0)
+    chart = GradientChart([0.0, 1e-12, 1.0], -12, 0)
     zero, tiny, big = chart.bars
     assert zero.get_fill_opacity() == 0 and zero.get_stroke_width() > 0
     assert tiny.get_fill_opacity() == 1 and big.height > tiny.height
 
 
+@pytest.mark.parametrize("norms", [
+    [0.0] * 5,  # everything underflowed
+    [1e300] * 5,  # all huge and equal: an axis of one value
+    [5e-324] * 5,  # denormal: 10 ** floor(log10) is 0.0 in a float
+    [5e-324, 1.0, 1.7e308, 0.0],  # the whole float range, and a zero
+])
+def test_gradient_charts_draw_any_valid_norms(norms):
+    """Issue 15: zeros, 1e300 and denormals are valid bundle values, and draw."""
+    lo, hi = decades(norms)
+    assert hi > lo
+    chart = GradientChart(norms, lo, hi, width=10, height=3)
+    heights = [bar.height for bar in chart.bars]
+    assert all(np.isfinite(heights)) and max(heights) <= 3 + 1e-9
+    assert len(chart.axis) >= 2 and chart.width < 12
+
+
 def test_colour_maps():
-    assert grad_to_color(0.0, 1e-9, 1.0) == value_to_color(0.0)
-    assert grad_to_color(1.0, 1e-9, 1.0) == value_to_color(1.0)
-    assert grad_to_color(1e-9, 1e-9, 1.0) != grad_to_color(1e-4, 1e-9, 1.0)
+    assert grad_to_color(0.0, -9, 0) == value_to_color(0.0)
+    assert grad_to_color(1.0, -9, 0) == value_to_color(1.0)
+    assert grad_to_color(1e-9, -9, 0) != grad_to_color(1e-4, -9, 0)
     assert signed_to_color(1.0) != signed_to_color(-1.0)
     assert signed_to_color(0.0).to_hex().upper() == PALETTE.panel.upper()
 

@@ -8,6 +8,7 @@ from scenes.acts import act_named
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import GradientChart, get_bullets, get_caption, get_heading, get_text
 from scenes.story.acts.act01_hook import BOOK_LINES, DEFINITION, SUBTITLE, TITLE
+from scenes.story.numbers import decades
 from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING
 
 
@@ -24,17 +25,6 @@ def get_book() -> VGroup:
     right = left.copy().next_to(left, RIGHT, buff=0)
     spine = Line(left.get_corner(UR), left.get_corner(DR), color=PALETTE.muted)
     return VGroup(left, right, spine)
-
-
-def chart_range(norms: np.ndarray) -> tuple[float, float]:
-    """The log axis's ends for ``norms``: the decade below the smallest non-zero norm, and
-    the largest (a decade above the low end at least); a decade below one when every norm
-    is exactly zero."""
-    positive = norms[norms > 0]
-    if not len(positive):
-        return 0.1, 1.0
-    low = 10.0 ** np.floor(np.log10(positive.min()))
-    return low, max(float(positive.max()), 10 * low)
 
 
 class Hook(LectureScene):
@@ -84,7 +74,7 @@ class Hook(LectureScene):
         self.next_section("A first look at the data")
         norms = np.asarray(self.data[grad_key("rnn_tanh")][-1], dtype=float)
         heading = get_heading(self.script["heading.data"])
-        chart = GradientChart(norms, *chart_range(norms), width=10.5, height=3.6).shift(
+        chart = GradientChart(norms, *decades(norms), width=10.5, height=3.6).shift(
             DOWN * 0.1 + RIGHT * 0.4)
         bars = chart.bars
         first = get_caption(self.script["label.first"], SIZES.small).next_to(bars[0], DOWN,

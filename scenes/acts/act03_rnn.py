@@ -11,11 +11,13 @@ from scenes.mobjects import (
     LoopArrow,
     RnnCell,
     UnrolledChain,
+    fit_right,
     fit_width,
     get_caption,
     get_heading,
     get_text,
     get_vector,
+    get_word,
 )
 from scenes.story.acts.act03_rnn import SHOWN, shown_steps
 from scenes.story.numbers import percent_to_text
@@ -34,7 +36,7 @@ class ProbRow(VGroup):
 
     def __init__(self, name: str, p: float, color: str, bar_width: float, is_target: bool):
         super().__init__()
-        self.name = get_text(name, SIZES.small, PALETTE.accent if is_target else PALETTE.text)
+        self.name = get_word(name, 1.5, SIZES.small, PALETTE.accent if is_target else PALETTE.text)
         self.bar = Rectangle(width=max(bar_width * float(p), 0.02), height=0.26,
                              stroke_width=0, fill_color=color, fill_opacity=1)
         self.value = get_text(percent_to_text(p), SIZES.small, PALETTE.text)
@@ -181,6 +183,7 @@ class HowAnRnnWorks(LectureScene):
                       buff=0.05, color=PALETTE.weight_y, stroke_width=4)
         bars = get_prob_bars(prob, classes, PALETTE.rnn_tanh, target)
         bars.next_to(arrow, RIGHT, buff=0.25).align_to(self.last_cell, DOWN).shift(UP * 0.3)
+        fit_right(bars)
         who = get_text(self.script["who.rnn"], SIZES.small, PALETTE.rnn_tanh)
         who.next_to(bars, UP, buff=0.3)
         with self.narrate("answer.readout"):
@@ -191,7 +194,8 @@ class HowAnRnnWorks(LectureScene):
             self.play(Circumscribe(bars, color=PALETTE.accent))
         if "answer.lstm" in self.script:  # the LSTM read the same sentence
             lstm = self.data[probe_key("lstm", "prob")][-1]
-            lstm_bars = get_prob_bars(lstm, classes, PALETTE.lstm, target).move_to(bars)
+            lstm_bars = get_prob_bars(lstm, classes, PALETTE.lstm, target)
+            lstm_bars.match_height(bars).move_to(bars, aligned_edge=LEFT)  # as fitted
             lstm_who = get_text(self.script["who.lstm"], SIZES.small, PALETTE.lstm).move_to(who)
             with self.narrate("answer.lstm"):
                 self.play(ReplacementTransform(bars, lstm_bars),

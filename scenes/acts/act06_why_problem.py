@@ -13,27 +13,29 @@ from scenes.mobjects import (
     get_caption,
     get_heading,
     get_text,
+    get_word,
     get_words,
+    keep_in_frame,
 )
 from scenes.story.acts.act06_why_problem import SHOWN
-from scenes.story.numbers import log_fraction, percent_to_text
+from scenes.story.numbers import decades, log_fraction, log_span, percent_to_text
 from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING, grad_to_color
 
 CHART_WIDTH, CHART_HEIGHT = 10.5, 3.0
 
 
-def get_gradient_ribbon(norms, low: float, high: float, width: float) -> VGroup:
+def get_gradient_ribbon(norms, lo: float, hi: float, width: float) -> VGroup:
     """The backward signal along an unrolled chain: one segment per step, right to left,
     thick and bright where the gradient is large, thin and dark where it is small; exact
-    zeros dashed. ``ribbon[t]`` is step t's segment."""
+    zeros dashed; the scale runs from 10^lo to 10^hi. ``ribbon[t]`` is step t's segment."""
     step = width / len(norms)
     ribbon = VGroup()
     for t, norm in enumerate(norms):
         start, end = [(t + 1) * step - width / 2, 0, 0], [t * step - width / 2, 0, 0]
         if norm > 0:
-            frac = log_fraction(norm, low, high)
+            frac = log_fraction(norm, lo, hi)
             ribbon.add(Line(start, end, stroke_width=1.5 + 10 * frac,
-                            color=grad_to_color(norm, low, high)))
+                            color=grad_to_color(norm, lo, hi)))
         else:
             ribbon.add(DashedLine(start, end, color=PALETTE.muted, stroke_width=1.5,
                                   dash_length=step / 3))
@@ -65,10 +67,8 @@ class WhyItIsAProblem(LectureScene):
     def load_gradients(self):
         self.norms = self.data[grad_key("rnn_tanh")]  # (S, T)
         self.steps = self.data[grad_key("rnn_tanh", "step")]
-        positive = self.norms[self.norms > 0]
-        # a gradient that is zero everywhere still gets a scale: the decade below one
-        self.low, self.high = ((float(positive.min()), float(positive.max())) if positive.size
-                               else (0.1, 1.0))
+        # colours and thickness run over the measured span, the axis over whole decades
+        self.span, self.decades = log_span(self.norms), decades(self.norms)
         self.words = self.data.words("recall", self.data[probe_key("rnn_tanh", "tokens")])
 
     def shrink_backward(self):
@@ -80,13 +80,13 @@ class WhyItIsAProblem(LectureScene):
         loss = VGroup(Circle(0.25, color=PALETTE.gradient, stroke_width=3),
                       MathTex("L", font_size=SIZES.label, color=PALETTE.gradient))
         loss.next_to(chain, RIGHT, buff=0.15)
-        ribbon = get_gradient_ribbon(final, self.low, self.high, CHART_WIDTH)
+        ribbon = get_gradient_ribbon(final, *self.span, CHART_WIDTH)
         ribbon.next_to(chain, DOWN, buff=0.2)
-        chart = GradientChart(final, self.low, self.high, CHART_WIDTH, CHART_HEIGHT)
+        chart = GradientChart(final, *self.decades, CHART_WIDTH, CHART_HEIGHT)
         chart.shift(DOWN * 0.75 + RIGHT * 0.4)
         bars = chart.bars
-        first = get_text(f'"{self.words[0]}"', SIZES.small).next_to(bars[0], DOWN, buff=0.2)
-        last = get_text(f'"{self.words[-1]}"', SIZES.small).next_to(bars[-1], DOWN, buff=0.2)
+        first, last = (keep_in_frame(get_word(f'"{self.words[t]}"', CHART_WIDTH / 3)
+                                     .next_to(bars[t], DOWN, buff=0.2)) for t in (0, -1))
         first_value = MathTex(script["first_value"], font_size=SIZES.small,
                               color=PALETTE.accent).next_to(bars[0], UP, buff=0.15)
         first_value.align_to(bars[0], LEFT)
@@ -125,7 +125,7 @@ class WhyItIsAProblem(LectureScene):
             ).arrange(RIGHT, buff=0.8).next_to(chart, DOWN, buff=0.75)
 
         def get_bars(i: int) -> VGroup:
-            return GradientChart(norms[i], self.low, self.high, CHART_WIDTH,
+            return GradientChart(norms[i], *self.decades, CHART_WIDTH,
                                  CHART_HEIGHT).bars.move_to(chart.bars, DOWN)
 
         counter = get_counter(0)
@@ -156,12 +156,12 @@ class WhyItIsAProblem(LectureScene):
         equals = MathTex(r"=", script["product.value"], font_size=SIZES.equation,
                          color=PALETTE.text)
         equals[1].set_color(PALETTE.accent)
-        product = VGroup(factors, equals).arrange(RIGHT, buff=0.2)
+        product = fit_width(VGroup(factors, equals).arrange(RIGHT, buff=0.2))
         brace = Brace(factors, DOWN, color=PALETTE.muted)
         brace_label = get_text(script["brace"], SIZES.label,
                                PALETTE.muted).next_to(brace, DOWN, buff=0.15)
-        power = MathTex(script["power"], font_size=SIZES.equation,
-                        color=PALETTE.text).next_to(brace_label, DOWN, buff=0.6)
+        power = fit_width(MathTex(script["power"], font_size=SIZES.equation,
+                                  color=PALETTE.text)).next_to(brace_label, DOWN, buff=0.6)
         with self.narrate("factors"):
             self.play(FadeIn(heading), FadeIn(per_step))
             self.play(Write(factors), GrowFromCenter(brace), FadeIn(brace_label))
@@ -180,12 +180,12 @@ class WhyItIsAProblem(LectureScene):
         cue, blank = sentence[0], sentence[-1]
         cue.set_color(PALETTE.accent)
         blank.set_color(PALETTE.gradient)
-        answer = get_text(f"({classes[target]})", SIZES.label, PALETTE.gradient)
-        answer.next_to(blank, DOWN, buff=0.2)
+        answer = get_word(f"({classes[target]})", 3.0, SIZES.label, PALETTE.gradient)
+        keep_in_frame(answer.next_to(blank, DOWN, buff=0.2))
         arc = CurvedArrow(blank.get_top() + UP * 0.15, cue.get_top() + UP * 0.15, angle=0.5,
                           stroke_width=5, tip_length=0.2)
-        arc.set_stroke(color=[grad_to_color(final[-1], self.low, self.high),
-                              grad_to_color(final[0], self.low, self.high)])
+        arc.set_stroke(color=[grad_to_color(final[-1], *self.span),
+                              grad_to_color(final[0], *self.span)])
         arc.tip.set_color(PALETTE.muted)
         weaker = get_text(script["note.weaker"], SIZES.label, PALETTE.accent)
         weaker.next_to(answer, DOWN, buff=0.5).set_x(0)

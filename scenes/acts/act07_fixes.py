@@ -18,8 +18,27 @@ from scenes.mobjects import (
 from scenes.story.acts.act07_fixes import ACTIVATION_MODELS, FIXES, GATED
 from scenes.story.findings import relative_to_last
 from scenes.story.names import MODEL_NAMES
-from scenes.story.numbers import exponent_range
+from scenes.story.numbers import decades, exponent_range, log_levels
 from scenes.theme import PALETTE, SIZES, TIMING
+
+
+def get_curve_labels(axes, x: float, levels: dict[str, float]) -> VGroup:
+    """The models' names at ``x``, each by its curve (``levels``: its height there): the
+    highest above its curve, the others below theirs, unless that would put a name under the
+    x axis (a curve on the floor, or two curves at one height): then above the names
+    already placed. In the order of ``levels``."""
+    placed = {}
+    for m in sorted(levels, key=levels.get, reverse=True):
+        label = get_text(MODEL_NAMES[m], SIZES.label, PALETTE.model(m))
+        point = axes.c2p(x, levels[m])
+        if placed:
+            label.next_to(point, DOWN, buff=0.3)
+            if label.get_bottom()[1] < axes.c2p(x, 0)[1] + 0.05:
+                label.next_to(VGroup(*placed.values()), UP, buff=0.15)
+        else:
+            label.next_to(point, UP, buff=0.3)
+        placed[m] = label
+    return VGroup(*(placed[m] for m in levels))
 
 
 class ThreeFixes(LectureScene):
@@ -105,7 +124,7 @@ class ThreeFixes(LectureScene):
         ratios = np.array([self.findings.ratio(m) for m in models])
         lo, _, _ = exponent_range(ratios)
         heading = get_heading(self.script["heading.measured"])
-        chart = GradientChart(ratios, 10.0**lo, max(1.0, ratios.max()), width=7.5,
+        chart = GradientChart(ratios, lo, max(0, decades(ratios)[1]), width=7.5,
                               height=3.9).shift(DOWN * 0.1)
         names = VGroup(*(
             get_text(MODEL_NAMES[m], SIZES.label, PALETTE.model(m))
@@ -175,17 +194,11 @@ class ThreeFixes(LectureScene):
 
         def get_snapshot(s: int) -> VGroup:
             # an exact zero sits on the axis's floor: a log scale has no place for it
-            curves = VGroup(*(get_polyline(axes, t, np.log10(np.maximum(scaled[m][s],
-                                                                        10.0**lo)) - lo,
+            curves = VGroup(*(get_polyline(axes, t, log_levels(scaled[m][s], lo, hi),
                                            PALETTE.model(m)) for m in models))
             at = max(0, length // 8)
-            values = {m: max(scaled[m][s][at], 10.0**lo) for m in models}
-            labels = VGroup(*(
-                get_text(MODEL_NAMES[m], SIZES.label, PALETTE.model(m))
-                .next_to(axes.value_to_point(t[at], values[m]),
-                         UP if values[m] >= max(values.values()) else DOWN, buff=0.3)
-                for m in models))
-            return VGroup(curves, labels)
+            levels = {m: float(log_levels(scaled[m][s][at], lo, hi)) for m in models}
+            return VGroup(curves, get_curve_labels(axes, t[at], levels))
 
         when = [get_caption(self.script[f"when[{s}]"], SIZES.label, PALETTE.accent)
                 .next_to(heading, DOWN, buff=0.2) for s in (0, -1)]

@@ -2,7 +2,6 @@
 biriyani/pasta sentence: its forget gate around the second person's name, and its answer
 after each word (scenes/story/acts/act08_lstm.py says what they show)."""
 
-from itertools import pairwise
 
 from manim import *
 
@@ -10,7 +9,16 @@ from bundle.contract import CUISINE_MODEL, gate_key, probe_key
 from scenes.acts import act_named
 from scenes.equations import get_lstm_equation
 from scenes.lecture_scene import LectureScene
-from scenes.mobjects import LstmCell, fit_width, get_bullets, get_caption, get_heading, get_text
+from scenes.mobjects import (
+    LstmCell,
+    fit_width,
+    get_bullets,
+    get_caption,
+    get_heading,
+    get_text,
+    get_word,
+    spread_labels,
+)
 from scenes.story.acts.act08_lstm import INTRO, TUTORIAL_COLORS, answer_mark
 from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING
 
@@ -39,22 +47,17 @@ def get_value_bars(axes: Axes, values, color: str, fill: float = 0.7) -> VGroup:
         .move_to(axes.c2p(t, 0), aligned_edge=DOWN) for t, v in enumerate(values)))
 
 
+TICK_LENGTH = 1.55  # the room between the gate chart and the answer chart below it
+
+
 def get_word_ticks(axes: Axes, words, highlights: dict) -> VGroup:
     """The sentence along the axis, one word per column, read top to bottom."""
     ticks = VGroup()
     for t, word in enumerate(words):
-        text = get_text(word, SIZES.small, highlights.get(t, PALETTE.text)).rotate(PI / 2)
+        text = get_word(word, TICK_LENGTH, SIZES.small, highlights.get(t, PALETTE.text))
+        text.rotate(PI / 2)
         ticks.add(text.next_to(axes.c2p(t, 0), DOWN, buff=0.15))
     return ticks
-
-
-def spread_labels(labels, gap: float = 0.05) -> None:
-    """Push right-hand labels apart vertically so none overlaps the next."""
-    ordered = sorted(labels, key=lambda m: m.get_y())
-    for below, above in pairwise(ordered):
-        lift = below.get_top()[1] + gap - above.get_bottom()[1]
-        if lift > 0:
-            above.shift(UP * lift)
 
 
 class TheLstm(LectureScene):
@@ -195,8 +198,9 @@ class TheLstm(LectureScene):
         curves = VGroup(*(low.plot_line_graph(range(steps), prob[:, k], add_vertex_dots=False,
                                               line_color=CLASS_COLORS[-1 - i], stroke_width=4)
                           for i, k in enumerate(reversed(shown))))
+        room = config.frame_width / 2 - LAYOUT.margin - low.get_right()[0] - 0.2
         labels = VGroup(*(
-            get_text(classes[k], SIZES.small, CLASS_COLORS[-1 - i])
+            get_word(classes[k], room, SIZES.small, CLASS_COLORS[-1 - i])
             .next_to(low.c2p(steps - 0.5, prob[-1, k]), RIGHT, buff=0.2)
             for i, k in enumerate(reversed(shown))))
         spread_labels(list(labels))

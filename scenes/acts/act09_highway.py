@@ -9,11 +9,19 @@ from bundle.contract import SWEEP_MODELS, SWEEP_SEQ_LEN, grad_key, sweep_key, tr
 from scenes.acts import act_named
 from scenes.equations import get_lstm_equation
 from scenes.lecture_scene import LectureScene
-from scenes.mobjects import ExponentChart, LstmCell, fit_width, get_caption, get_heading, get_text
+from scenes.mobjects import (
+    ExponentChart,
+    LstmCell,
+    fit_width,
+    get_caption,
+    get_heading,
+    get_text,
+    spread_labels,
+)
 from scenes.story.acts.act09_highway import TRAINING_ORDER
 from scenes.story.findings import group_by_end, relative_to_last
 from scenes.story.names import MODEL_NAMES
-from scenes.story.numbers import exponent_range, number_to_tex, percent_to_text
+from scenes.story.numbers import exponent_range, log_levels, number_to_tex, percent_to_text
 from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING, value_to_color
 
 
@@ -98,10 +106,13 @@ class GradientHighway(LectureScene):
         chart.shift(DOWN * 0.2 + RIGHT * 0.5 - axes.get_center())
         heading = get_heading(self.script["heading.gradient"])
         lines, labels, marks = VGroup(), VGroup(), VGroup()
+        floor = axes.c2p(0, 0)[1]
         for name, curve in curves.items():
-            keep = np.flatnonzero(curve > 0)
+            # a log scale has no place for an exact zero: the line skips them, and a curve
+            # that is zero everywhere lies along the floor
+            keep = np.flatnonzero(curve > 0) if (curve > 0).any() else np.arange(steps)
             color = PALETTE.model(name)
-            logs = np.log10(curve[keep]) - lo
+            logs = log_levels(curve[keep], lo, hi)
             lines.add(axes.plot_line_graph(keep + 1, logs, add_vertex_dots=False,
                                            line_color=color, stroke_width=5))
             first = axes.c2p(keep[0] + 1, logs[0])
@@ -109,16 +120,23 @@ class GradientHighway(LectureScene):
             marks.add(VGroup(Dot(first, color=color),
                              MathTex(number_to_tex(curve[keep[0]]), font_size=SIZES.label,
                                      color=color).next_to(first, side, buff=0.15)))
-            middle = keep[len(keep) // 2]
-            side = DOWN + RIGHT if name == "rnn_tanh" else UP
-            labels.add(get_text(self.script[f"label.{name}"], SIZES.label, color)
-                       .next_to(axes.c2p(middle + 1, logs[len(keep) // 2]), side, buff=0.2))
+            middle = axes.c2p(keep[len(keep) // 2] + 1, logs[len(keep) // 2])
+            label = get_text(self.script[f"label.{name}"], SIZES.label, color).next_to(
+                middle, DOWN + RIGHT if name == "rnn_tanh" else UP, buff=0.2)
+            if label.get_bottom()[1] < floor + 0.05:  # a curve along the floor: above it
+                label.next_to(middle, UP + RIGHT, buff=0.2)
+            if labels and _overlap_x(label, labels[0]) and _overlap_y(label, labels[0]):
+                label.next_to(labels[0], UP, buff=0.15)  # two curves at one height
+            labels.add(label)
         tanh_mark, lstm_mark = (mark[1] for mark in marks)
         clash = min(tanh_mark.get_top()[1], lstm_mark.get_top()[1]) - max(
             tanh_mark.get_bottom()[1], lstm_mark.get_bottom()[1]) + 0.05
         if clash > 0 and _overlap_x(tanh_mark, lstm_mark):  # first words at like heights
-            lower = tanh_mark if tanh_mark.get_y() <= lstm_mark.get_y() else lstm_mark
-            lower.shift(DOWN * clash)
+            lower, upper = sorted((tanh_mark, lstm_mark), key=lambda m: m.get_y())
+            if lower.get_bottom()[1] - clash < floor + 0.05:  # no room below: lift the other
+                upper.shift(UP * clash)
+            else:
+                lower.shift(DOWN * clash)
         with self.narrate("grad.lead"):
             self.play(FadeIn(heading), FadeIn(chart))
             self.play(Create(lines[0]), FadeIn(labels[0]), run_time=TIMING.slow)
@@ -162,6 +180,7 @@ class GradientHighway(LectureScene):
         fit_width(labels, config.frame_width / 2 - LAYOUT.margin - axes.get_right()[0] - 0.2)
         for label, group in zip(labels, group_by_end(curves), strict=True):
             label.next_to(axes.c2p(last, curves[group[0]][-1]), RIGHT, buff=0.2)
+        spread_labels(list(labels))
         with self.narrate("train.said"):
             self.play(FadeIn(heading), Create(axes), FadeIn(ticks))
             for m in TRAINING_ORDER:  # each model's line drawn as the narrator names it
@@ -213,3 +232,7 @@ class GradientHighway(LectureScene):
 
 def _overlap_x(a, b) -> bool:
     return a.get_left()[0] < b.get_right()[0] and b.get_left()[0] < a.get_right()[0]
+
+
+def _overlap_y(a, b) -> bool:
+    return a.get_bottom()[1] < b.get_top()[1] and b.get_bottom()[1] < a.get_top()[1]

@@ -273,8 +273,10 @@ class CuisineStory:
 
 
 def cuisine_story(words: Sequence[str], prob: np.ndarray, forget: np.ndarray, target: int,
-                  second_name: str, first_dish: str, first_answer: int) -> CuisineStory:
-    """``forget`` (T, H) the forget gate; ``first_answer`` the class of ``first_dish``."""
+                  second_name: str, first_dish: str, first_answer: int | None
+                  ) -> CuisineStory:
+    """``forget`` (T, H) the forget gate; ``first_answer`` the class of ``first_dish`` (None
+    when the bundle's classes do not hold it: then nothing carries it)."""
     forget = np.asarray(forget, dtype=float).mean(axis=1)
     at = find_the_switch(words, prob, forget, second_name)
     before = forget[:max(at.name, 1)]
@@ -284,6 +286,11 @@ def cuisine_story(words: Sequence[str], prob: np.ndarray, forget: np.ndarray, ta
     dish = words.index(first_dish) if first_dish in words else None
     return CuisineStory(at, forget, held, bool(np.abs(before - held).max() <= STEADY), change,
                         at.final == target, at.switch > 0 and at.first == first_answer, dish)
+
+
+def _index(words: Sequence[str], word: str) -> int | None:
+    """Where ``word`` is in ``words``; None for a vocabulary without it (a bundle's own)."""
+    return words.index(word) if word in words else None
 
 
 # ----------------------------------------------------------------------------- findings
@@ -612,7 +619,7 @@ class Findings:
         return cuisine_story(words, self.data[probe_key(model, "prob")],
                              self.data[gate_key(model, "forget")],
                              int(self.data[probe_key(model, "target")]), second_name,
-                             first_dish, classes.index(first_answer))
+                             first_dish, _index(classes, first_answer))
 
     def _task(self, model: str) -> str:
         return "cuisine" if model.startswith(CUISINE_MODEL.split("/")[0] + "/") else "recall"
@@ -1039,9 +1046,10 @@ class Findings:
         runner-up by at least :data:`CHANCE_MARGIN`."""
         at = self._story_of(model).at
         prob = np.asarray(self.data[probe_key(model, "prob")], dtype=float)
-        k = self.data.vocab["cuisine"]["classes"].index(self.FIRST_ANSWER)
+        k = _index(self.data.vocab["cuisine"]["classes"], self.FIRST_ANSWER)
         t = at.name - 1
-        lead = float(prob[t, k] - np.delete(prob[t], k).max()) if t >= 0 else float("-inf")
+        lead = (float(prob[t, k] - np.delete(prob[t], k).max()) if t >= 0 and k is not None
+                else float("-inf"))
         return self._story_finding(model, "holds_first", lead >= CHANCE_MARGIN, lead,
                                    f"{self.FIRST_ANSWER} >= {CHANCE_MARGIN * 100:.0f} points "
                                    f"ahead just before {self.SECOND_NAME}",

@@ -27,12 +27,16 @@ __all__ = [
     "FORMS",
     "Number",
     "digits_to_differ",
+    "decades",
     "exponent_range",
     "factor_to_tex",
     "log_fraction",
+    "log_levels",
+    "log_span",
     "number_to_tex",
     "number_to_text",
     "number_to_words",
+    "ordinal_words",
     "percent_to_text",
     "percent_to_words",
     "share_to_words",
@@ -101,6 +105,32 @@ def number_to_words(value: float, digits: int = 2, about: bool = False) -> str:
     return f"{mantissa} times ten to the {'minus ' if exponent < 0 else ''}{abs(exponent)}"
 
 
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+         "fourteen fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ORDINAL = {"one": "first", "two": "second", "three": "third", "five": "fifth",
+            "eight": "eighth", "nine": "ninth", "twelve": "twelfth"}
+
+
+def _cardinal(n: int) -> str:
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        return _TENS[n // 10] + (f"-{_ONES[n % 10]}" if n % 10 else "")
+    return f"{_ONES[n // 100]} hundred" + (f" and {_cardinal(n % 100)}" if n % 100 else "")
+
+
+def ordinal_words(n: int) -> str:
+    """1 to 999 as an ordinal in words, the way a word's place is said: 'first',
+    'twenty-second', 'one hundred and twelfth'. No digits: a place is not a measurement."""
+    if not 1 <= n <= 999:
+        raise ValueError(f"no ordinal for {n}")
+    head, _, last = _cardinal(n).rpartition(" ")
+    stem, dash, unit = last.rpartition("-")
+    unit = _ORDINAL.get(unit) or (unit[:-1] + "ieth" if unit.endswith("y") else unit + "th")
+    return f"{head} {stem}{dash}{unit}".strip()
+
+
 def percent_to_text(p: float) -> str:
     """A fraction as a whole percentage, '27%'; one decimal near the ends, so that 0.999
     never rounds up to 100% nor 0.001 down to 0%; beyond one decimal, '<0.1%' and
@@ -120,30 +150,57 @@ def percent_to_words(p: float) -> str:
     return text.replace("<", "less than ").replace(">", "more than ")
 
 
+def log_span(values) -> tuple[float, float]:
+    """log10 of the smallest and the largest positive, finite ``values``: where a colour or a
+    thickness scale runs. (-1, 0), the decade below one, when there are none (everything
+    underflowed to zero); a denormal or a 1e300 is a value like any other."""
+    values = np.asarray(values, dtype=float).ravel()
+    values = values[np.isfinite(values) & (values > 0)]
+    if not len(values):
+        return -1.0, 0.0
+    return float(np.log10(values.min())), float(np.log10(values.max()))
+
+
+def decades(values) -> tuple[int, int]:
+    """The powers of ten around :func:`log_span`: (lo, hi), 10^lo at or below the smallest
+    value and 10^hi at or above the largest, at least one decade apart (so an axis of equal
+    values still has a length). Exponents, never the powers themselves: 10^-324 is zero in
+    a float."""
+    low, high = log_span(values)
+    lo = math.floor(low)
+    return lo, max(math.ceil(high), lo + 1)
+
+
+def log_levels(values, lo: float, hi: float) -> np.ndarray:
+    """Each value's height on a log axis from 10^lo to 10^hi: log10(value) - lo, clipped to
+    [0, hi - lo]. Zero (an underflowed gradient) sits on the floor and an overflowed ratio
+    (inf) at the top, so a curve through any values stays on its axes."""
+    values = np.asarray(values, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log10(np.where(values > 0, values, np.nan))
+    return np.clip(np.nan_to_num(logs - lo, nan=0.0, posinf=hi - lo, neginf=0.0), 0, hi - lo)
+
+
 def exponent_range(values, step_max: int = 6) -> tuple[int, int, int]:
     """The decades of a log axis for the positive ``values``: (lo, hi, every), powers of
     ten from 10^lo to 10^hi labelled every ``every`` decades (at most ``step_max`` steps),
     lo and hi multiples of ``every``, so 10^0 is among the labels."""
-    values = np.asarray(values, dtype=float)
-    values = values[np.isfinite(values) & (values > 0)]
-    if not len(values):  # everything underflowed: show the decade below one
-        return -1, 0, 1
-    lo, hi = int(np.floor(np.log10(values.min()))), int(np.ceil(np.log10(values.max())))
-    hi = max(hi, lo + 1)
-    every = max(1, int(np.ceil((hi - lo) / step_max)))
-    return every * int(np.floor(lo / every)), every * int(np.ceil(hi / every)), every
+    lo, hi = decades(values)
+    every = max(1, math.ceil((hi - lo) / step_max))
+    return every * math.floor(lo / every), every * math.ceil(hi / every), every
 
 
-def log_fraction(value: float, low: float, high: float) -> float:
-    """Where ``value`` sits between ``low`` and ``high`` on a log scale, clipped to [0, 1].
-    Zero (an underflowed gradient) and anything not finite sit at 0; a range of one value
-    puts everything at 1."""
+def log_fraction(value: float, lo: float, hi: float) -> float:
+    """Where ``value`` sits between 10^lo and 10^hi on a log scale (``lo`` and ``hi`` are
+    exponents, as :func:`log_span` or :func:`decades` give them), clipped to [0, 1]. Zero
+    (an underflowed gradient) and anything not finite sit at 0; a range of one value puts
+    everything at 1."""
     if not (value > 0 and math.isfinite(value)):
         return 0.0
-    span = math.log10(high) - math.log10(low)
+    span = hi - lo
     if span <= 0:
         return 1.0
-    return min(max((math.log10(value) - math.log10(low)) / span, 0.0), 1.0)
+    return min(max((math.log10(value) - lo) / span, 0.0), 1.0)
 
 
 def share_to_words(ratio: float, of: str = "the last word's", digits: int = 2) -> str:

@@ -5,11 +5,11 @@ Each bundle starts from the committed quick bundle (its vocabulary, its paramete
 its cuisine sentence) and redraws what the story judges: every model's accuracy (at chance,
 part way, solved, or exactly at a threshold) and its training curves (the loss still falling
 or flat), its per-word gradient norms (vanishing, kept or exploding, with underflow to exact
-zeros and huge values), its probe answers (sure, wrong, a coin toss, a tie, a guess), its
-gates (forget gates anywhere from 0 to 1), the length sweep (all short, all long, mixed, one
-length), the scalar example's weights (near one included) and the feed-forward step (steps
-too small to show at two decimals). The recall sentence length varies too. Seeded:
-``synthetic_bundle(i)`` is the same bundle for the same ``i``.
+zeros, huge values and the contract's limits), its probe answers (sure, wrong, a coin toss,
+a tie, a guess), its gates (forget gates anywhere from 0 to 1), the length sweep (all short,
+all long, mixed, one length), the scalar example's weights (near one included) and the feed-
+forward step (steps too small to show at two decimals). The recall sentence length varies
+too. Seeded: ``synthetic_bundle(i)`` is the same bundle for the same ``i``.
 
 :func:`synthetic_bundle` returns the bundle in memory; :func:`write_synthetic` writes it
 through the bundle writer and reads it back, which the tests do for a sample to show the
@@ -28,6 +28,7 @@ from bundle.contract import (
     CUISINE_MODEL,
     FEEDFORWARD,
     GATE_NAMES,
+    NORM_LIMITS,
     RECALL_MODELS,
     SWEEP_MODELS,
     grad_key,
@@ -91,7 +92,12 @@ def _norms(rng, snapshots: int, steps: int) -> np.ndarray:
             curve = np.minimum(curve * 1e290, 1e300)
         elif kind == 3:
             curve = np.full(steps, last)  # flat: nothing lost
-        out[s] = curve
+        elif kind == 4:  # the contract's ends: the smallest or largest norm it allows
+            curve = np.full(steps, NORM_LIMITS[int(rng.integers(2))])
+        elif kind == 5:  # the whole range, either way
+            curve = np.logspace(150, -150, steps)[::rng.choice([1, -1])]
+        # within the contract: exactly zero, or between its limits
+        out[s] = np.where(curve > 0, np.clip(curve, *NORM_LIMITS), 0.0)
     return out
 
 

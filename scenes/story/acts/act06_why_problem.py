@@ -9,6 +9,7 @@ import numpy as np
 from bundle.contract import SWEEP_SEQ_LEN, grad_key, probe_key
 
 from ..findings import Findings
+from ..names import name_word
 from ..script import Script
 
 MODEL = "rnn_tanh"
@@ -205,22 +206,24 @@ def finish_the_sentence(s: Script, found: Findings) -> None:
     first, last = float(norms[0]), float(norms[-1])
     shrinks = found.shrinks(MODEL)
     if 0 < first and shrinks.holds:
-        s.show("note.weaker", 'At "{cue}" the gradient is {x} times weaker than at "{end}"',
-               shrinks, cue=words[0], end=words[-1],
+        s.show("note.weaker", "At {cue} the gradient is {x} times weaker than at {end}",
+               shrinks, cue=name_word(words, 0, quote=True),
+               end=name_word(words, len(words) - 1, quote=True),
                x=found.number(f"{MODEL}.inverse_ratio", "text"))
         s.say("signal", "But the signal that would teach it arrives at {cue} {x} times weaker "
               "than at the end.", shrinks, cue=words[0],
               x=found.number(f"{MODEL}.inverse_ratio"))
     elif first > 0 and last > 0:
-        s.show("note.weaker", 'At "{cue}" the gradient is {x} times what it is at "{end}"',
-               ~shrinks, cue=words[0], end=words[-1],
+        s.show("note.weaker", "At {cue} the gradient is {x} times what it is at {end}",
+               ~shrinks, cue=name_word(words, 0, quote=True),
+               end=name_word(words, len(words) - 1, quote=True),
                x=found.number(f"{MODEL}.ratio", "text"))
         s.say("signal", "In this run the signal that teaches it arrives at {cue} {x} times as "
               "strong as at the end.", ~shrinks, cue=words[0],
               x=found.number(f"{MODEL}.ratio"))
     elif last > 0:
-        s.show("note.weaker", 'No gradient at all reaches "{cue}" (exactly zero)',
-               cue=words[0])
+        s.show("note.weaker", "No gradient at all reaches {cue} (exactly zero)",
+               cue=name_word(words, 0, quote=True))
         s.say("signal", "But the signal that would teach it never reaches {cue} at all: it is "
               "{zero}.", cue=words[0], zero=found.number(f"{MODEL}.grad_norm[0]"))
     else:

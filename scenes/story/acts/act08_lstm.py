@@ -9,7 +9,7 @@ from string import Formatter
 from bundle.contract import CUISINE_MODEL, probe_key
 
 from ..findings import Findings
-from ..names import MODEL_NAMES
+from ..names import MODEL_NAMES, name_word, name_words
 from ..numbers import digits_to_differ
 from ..script import Script
 
@@ -116,7 +116,8 @@ def read_the_forget_gate(s: Script, found: Findings) -> None:
     low = found.number(f"{MODEL}.forget_low", digits=digits)
     carries, steady = found.carries(MODEL), found.steady(MODEL)
     claims, values = [carries], {"held": held, "low": low, "dish": FIRST_DISH,
-                                 "name": words[at.name], "at": ", ".join(words[at.name:at.dip + 1])}
+                                 "name": name_word(words, at.name),
+                                 "at": name_words(words, at.name, at.dip)}
     if carries.holds:
         lead = "Carrying <bookmark mark='dish'/>{dish}, the gate"
     else:
@@ -171,7 +172,8 @@ def read_the_answer(s: Script, found: Findings) -> None:
     settled = found.settles(MODEL)
     s.show("title.answer", "the model's answer after each word")
     wrong = ("; the right answer is {target}", ~right) if not right.holds else ("", right)
-    values = {"final": final, "target": target, "first": FIRST_ANSWER, "name": words[at.name]}
+    values = {"final": final, "target": target, "first": FIRST_ANSWER,
+              "name": name_word(words, at.name)}
     if settled is None:
         commits = found.commits(MODEL)
         template = ("Below, its answer after each word. It never commits: after the last "
@@ -186,7 +188,7 @@ def read_the_answer(s: Script, found: Findings) -> None:
     p = found.number(f"{MODEL}.final_answer_p[{settled}]", "percent")
     s.show("note.switch", "{final} {p}", settles, final=final,
            p=found.number(f"{MODEL}.final_answer_p[{settled}]", "percent_text"))
-    values |= {"p": p, "word": words[settled], "top": words[at.switch]}
+    values |= {"p": p, "word": name_word(words, settled), "top": name_word(words, at.switch)}
     first = found.holds_first(MODEL)
     if at.switch == 0:
         said = ("{final} from the first word on, clearly ahead throughout" if settled == 0 else
@@ -195,6 +197,8 @@ def read_the_answer(s: Script, found: Findings) -> None:
         said = "{first}, until it switches to {final} exactly at {word}, with {p} percent"
     elif settled == at.switch and first.holds:
         said = "{first}, until it switches to {final} at {word}, with {p} percent"
+    elif settled == at.switch and FIRST_ANSWER not in classes:  # a vocabulary of its own
+        said = "it switches to {final} at {word}, with {p} percent"
     elif settled == at.switch:
         said = ("not clearly {first} before {name}; then it switches to {final} at {word}, "
                 "with {p} percent")
