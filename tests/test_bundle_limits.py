@@ -109,6 +109,21 @@ def _classes(root: Path) -> None:
     hostile.edit_manifest(root, lambda m: m["vocab"]["recall"]["classes"].pop())
 
 
+def _set_array(root: Path, key: str, edit) -> None:
+    """Rewrite one array of the bundle at ``root`` (its checksum too): a bundle that breaks
+    only the contract's value rules."""
+    arrays = {k: v for k, v in np.load(root / "arrays.npz").items()}
+    arrays[key] = edit(arrays[key].copy())
+    bundle_writer._write_npz(root / "arrays.npz", arrays)
+    hostile.edit_manifest(root, lambda m: m["arrays"][key].update(
+        sha256=array_sha256(arrays[key])))
+
+
+def _norms_at(value: float):
+    return lambda root: _set_array(root, "rnn_tanh/grad/h_norm",
+                                   lambda a: np.full_like(a, value))
+
+
 def _token_out_of_range(root: Path) -> None:
     hostile.edit_manifest(root, lambda m: m["vocab"]["cuisine"].update(
         tokens=m["vocab"]["cuisine"]["tokens"][:-1] + ["fish"]))
@@ -144,6 +159,19 @@ HOSTILE = {
     "word id outside the vocabulary": (
         _token_out_of_range, "cuisine/lstm/probe/tokens holds id 99, outside the "
                              "vocabulary's 26 tokens"),
+    # issue 15: the ratio of two norms is said aloud, so it must be a float64 (not inf or 0)
+    "denormal gradient norm": (_norms_at(5e-324), "rnn_tanh/grad/h_norm holds 4.94e-324: a "
+                               "gradient norm must be exactly 0 or between 1e-150 and 1e+150"),
+    "huge gradient norm": (_norms_at(1e300), "rnn_tanh/grad/h_norm holds 1e+300: a gradient "
+                           "norm must be exactly 0 or between 1e-150 and 1e+150"),
+    "negative gradient norm": (_norms_at(-1.0), "rnn_tanh/grad/h_norm holds -1: a norm is "
+                               "never negative"),
+    # every word is drawn on screen
+    "a word longer than 20 characters": (
+        lambda root: hostile.edit_manifest(root, lambda m: m["vocab"]["recall"]["classes"]
+                                           .__setitem__(0, "w" * 21)),
+        "vocab 'recall' classes holds 'wwwwwwwwwwwwwwwwwwwww', not a word of at most 20 "
+        "printable characters"),
     "config without seq_len": (
         lambda root: hostile.edit_manifest(root, lambda m: m["config"].pop("seq_len")),
         "config 'seq_len' must be a non-negative integer, not None"),
