@@ -71,9 +71,10 @@ SCALAR_PREFIX, ACTIVATION_PREFIX, FEEDFORWARD_PREFIX, SWEEP_PREFIX = (
 SWEEP_SEQ_LEN = f"{SWEEP_PREFIX}/seq_len"
 # A gradient norm is exactly zero (underflow) or lies within these bounds, so that the ratio
 # of any two (how much of the signal reaches back) is a float64 that is neither inf nor 0:
-# 1e150 / 1e-150 = 1e300. A model trained in float32 cannot reach either end (its range is
-# 1.4e-45 to 3.4e38); a float64 probe of a long sigmoid chain could pass below 1e-150,
-# and such a bundle is refused by name, not drawn with a wrong ratio.
+# 1e150 / 1e-150 = 1e300. The probes run in float64, so a norm can fall below float32's
+# range: the default bundle's smallest is 9.8e-48 (the sigmoid RNN, 60 words), far inside
+# the limits; a much longer or weaker chain could pass below 1e-150, and such a bundle is
+# refused by name, not drawn with a ratio that underflowed.
 NORM_LIMITS = (1e-150, 1e150)
 
 

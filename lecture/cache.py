@@ -29,7 +29,7 @@ from lecture.provenance import ROOT
 from lecture.safety import subdir
 from scenes.acts import ACTS, THUMBNAIL, Act
 
-__all__ = ["DONE", "KEEP_VERSIONS", "SceneResult", "clear_leftovers", "is_regular",
+__all__ = ["DONE", "KEEP_VERSIONS", "SceneResult", "clear_partials", "is_regular",
            "publish_scene", "read_record", "restore_scene", "scene_key", "shared_code_digest",
            "store_scene", "thumbnail_key"]
 
@@ -135,7 +135,7 @@ def publish_scene(video: Path, files: dict[str, Path], record: dict | Path) -> N
             f.write(json.dumps(record, indent=1))
 
 
-def clear_leftovers(scenes: Path) -> list[Path]:
+def clear_partials(scenes: Path) -> list[Path]:
     """Remove what an interrupted publish left in ``scenes`` (``.name.partial`` files);
     called under the output's lock, so no other run is writing them. Returns what went."""
     gone = []

@@ -37,7 +37,7 @@ from lecture.cache import (
     DONE,
     ROOT,
     SceneResult,
-    clear_leftovers,
+    clear_partials,
     is_current,
     publish_scene,
     restore_scene,
@@ -212,7 +212,7 @@ def render_scenes(plan: list[SceneResult], *, data: Path, out: Path, quality: st
     """Render every scene of ``plan`` that is not up to date, ``jobs`` at a time."""
     check_tools()
     q = QUALITIES[quality]
-    clear_leftovers(subdir(out, "scenes"))
+    clear_partials(subdir(out, "scenes"))
     log_dir = subdir(out, "logs")
     media_root = media_root or subdir(out, ".media")
     children = ChildGroups()  # the manim processes, stopped together on an interrupt

@@ -119,7 +119,8 @@ def test_zero_gradients_are_drawn_unlike_small_ones():
     [5e-324, 1.0, 1.7e308, 0.0],  # the whole float range, and a zero
 ])
 def test_gradient_charts_draw_any_valid_norms(norms):
-    """Issue 15: zeros, 1e300 and denormals are valid bundle values, and draw."""
+    """Issue 15: any norms draw, zeros included, and even values beyond the contract's
+    limits (1e300, denormals), which lecture check refuses."""
     lo, hi = decades(norms)
     assert hi > lo
     chart = GradientChart(norms, lo, hi, width=10, height=3)
