@@ -58,10 +58,10 @@ if [[ $installed != "$pinned" ]]; then
   echo "setup: installing reveal.js $pinned into $deck/node_modules"
   npm ci --prefix "$deck" --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null
 fi
-# The narration voice (piper and its model, from PyPI with the rest): report, do not fail;
+# The narration voice (hibari and its model, from PyPI with the rest): report, do not fail;
 # without it a build warns and narrates with flite.
-if ! why=$(.venv/bin/python -c "from scenes.voice.piper import locate_model as m; m()" 2>&1)
+if ! why=$(.venv/bin/python -c "from scenes.voice.hibari import locate_model as m; m()" 2>&1)
 then
-  echo "setup: warning: the piper voice is not usable (${why##*$'\n'}); builds use flite"
+  echo "setup: warning: the hibari voice is not usable (${why##*$'\n'}); builds use flite"
 fi
 echo "setup: ready"

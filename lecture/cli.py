@@ -168,9 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
                        help="output directory (default: ./out)")
         p.add_argument("--voice", choices=list(VOICES), default=DEFAULT_VOICE,
-                       help="narration voice: piper (default; a neural voice, offline, flite "
-                       "when it is not installed), flite, espeak, or none for a silent "
-                       "track timed at 150 words a minute")
+                       help="narration voice: hibari (default; a neural voice, Apache-2.0, "
+                       "offline; flite when it is not installed), piper (neural, its joe voice "
+                       "descends from a non-commercial corpus), flite, espeak, or none for a "
+                       "silent track timed at 150 words a minute")
         p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="scenes rendered at once (default: all cores, %(default)s)")
         _add_wait(p)

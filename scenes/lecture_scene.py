@@ -68,7 +68,7 @@ class LectureScene(WordTimedSubtitles, VoiceoverScene):
     def setup(self):
         super().setup()
         self.camera.background_color = PALETTE.background
-        voice = scene_voice(os.environ.get(environment.VOICE))
+        self.voice = voice = scene_voice(os.environ.get(environment.VOICE))
         if voice.warning:  # a scene run by hand: lecture render has said it already
             logger.warning("voice: %s", voice.warning)
         self.set_speech_service(speech_service(voice))

@@ -56,16 +56,19 @@ def story(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def lecture(tmp_path_factory):
-    """Build the whole lecture at low quality with the default voice; layout checks strict.
+    """Build the whole lecture at low quality with the default voice; layout checks strict;
+    with no network, here and in every scene process (the voice must need none).
     One build for the session: tests/test_render.py and tests/test_slides.py share it."""
     import os
 
     from lecture.cli import main
+    from tests.support.network import offline
 
     out = tmp_path_factory.mktemp("lecture")
     os.environ["LECTURE_LAYOUT"] = "strict"
     try:
-        assert main(["build", "--quality", "low", "--out", str(out)]) == 0
+        with offline():
+            assert main(["build", "--quality", "low", "--out", str(out)]) == 0
     finally:
         del os.environ["LECTURE_LAYOUT"]
     return out

@@ -100,8 +100,8 @@ def test_the_voice_draws_nothing(module):
         source = ROOT / "scenes" / "voice" / "__init__.py"
     text = source.read_text()
     assert "import manim\n" not in text and "from manim " not in text and "from manim." not in text
-    if module.rsplit(".", 1)[-1] in ("voice", "choice", "names", "lexicon", "piper",
-                                     "loudness"):
+    if module.rsplit(".", 1)[-1] in ("voice", "choice", "names", "lexicon", "piper", "hibari",
+                                     "neural", "loudness"):
         assert "manim" not in {m.split(".")[0] for m in pulled}
 
 

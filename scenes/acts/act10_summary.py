@@ -7,7 +7,7 @@ from scenes.acts import act_named
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import fit_width, get_bullets, get_heading, get_text
 from scenes.story.acts.act10_summary import REFERENCES
-from scenes.theme import PALETTE, SIZES, TIMING
+from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING
 
 # The recap's bullets, in order, and the model each is about (its colour); the GRU's only
 # where the script has one.
@@ -52,10 +52,15 @@ class Summary(LectureScene):
         refs = VGroup(*(get_reference(who, what, 12.6) for who, what in REFERENCES))
         refs.arrange(DOWN, aligned_edge=LEFT, buff=0.28).next_to(heading, DOWN, buff=0.35)
         fit_width(refs).set_x(0)
-        credit = VGroup(get_text(self.script["credit.tutorial"], SIZES.label),
-                        get_text(self.script["credit.numbers"], SIZES.small),
-                        ).arrange(DOWN, buff=0.12)
+        lines = [get_text(self.script["credit.tutorial"], SIZES.label),
+                 get_text(self.script["credit.numbers"], SIZES.small)]
+        if self.voice.credit:  # the voice this scene is narrated with, and its licence
+            lines.append(get_text(self.voice.credit, SIZES.small))
+        credit = VGroup(*lines).arrange(DOWN, buff=0.12)
         fit_width(credit).next_to(refs, DOWN, buff=0.35)
+        block, floor = VGroup(refs, credit), LAYOUT.margin - config.frame_height / 2
+        if block.get_bottom()[1] < floor:  # the credit lines stay above the frame's margin
+            block.scale((block.get_top()[1] - floor) / block.height, about_edge=UP)
         with self.narrate("references"):
             self.play(FadeIn(heading))
             self.play(LaggedStart(*(FadeIn(ref, shift=UP * 0.1) for ref in refs),

