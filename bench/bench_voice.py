@@ -7,14 +7,16 @@ The narration is the story's (`lecture script`: every act's blocks, from the bun
 Manim). For each voice the blocks are synthesised into empty caches, one per scene, as a
 render does (cold: the model is checked and loaded, every block synthesised, its loudness set
 and its words timed), then once more into the same caches (cached: what a re-render costs).
-CPU seconds are this process's, all threads. With --build, `lecture render --quality low
---voice hibari` renders the lecture into an empty folder and its CPU (all its processes) is
-measured: the share is hibari's cold synthesis CPU over that build's CPU.
+CPU seconds are this process's, all threads. With --build, `lecture build --quality low
+--voice hibari` builds the lecture into an empty folder and its CPU (all its processes) is
+measured: the share is hibari's cold synthesis CPU over that build's CPU; the lecture's
+length and each scene's loudness are read from its manifest.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import subprocess
@@ -80,17 +82,19 @@ def measure(voice: str, scenes: dict[str, list[str]], words: int) -> float:
     return load_cpu * len(scenes) + cold_cpu
 
 
-def build_cpu(data: Path) -> tuple[float, float]:
-    """Wall and CPU seconds (every process) of a cold 480p15 render with hibari."""
+def build_cpu(data: Path) -> tuple[float, float, dict]:
+    """Wall and CPU seconds (every process) of a cold 480p15 build with hibari, and its
+    manifest."""
     with tempfile.TemporaryDirectory() as out:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "lecture.cli", "render", "--quality", "low",
+        subprocess.run([sys.executable, "-m", "lecture.cli", "build", "--quality", "low",
                         "--voice", "hibari", "--data", str(data), "--out", out],
                        check=True, stdout=subprocess.DEVNULL)
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        manifest = json.loads((Path(out) / "manifest.json").read_text())
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), manifest
 
 
 def main() -> None:
@@ -110,10 +114,15 @@ def main() -> None:
     print(f"hibari's cold CPU is {cpu['hibari'] / cpu['piper']:.2f} of piper's "
           f"({cpu['piper'] / cpu['hibari']:.1f}x less), the loads once per scene included")
     if args.build:
-        wall, total = build_cpu(args.data)
-        print(f"cold 480p15 render with hibari: {wall:.0f} s wall, {total:.0f} CPU-s; hibari's "
+        wall, total, manifest = build_cpu(args.data)
+        print(f"cold 480p15 build with hibari: {wall:.0f} s wall, {total:.0f} CPU-s; hibari's "
               f"synthesis (loads included) {cpu['hibari']:.1f} CPU-s = "
               f"{cpu['hibari'] / total:.1%} of it (target: at most 10%)")
+        length = manifest["video"]["duration"]
+        print(f"the lecture lasts {length:.1f} s ({length / 60:.1f} min); loudness per scene "
+              f"(target {manifest['loudness']['target']} LUFS):")
+        for scene in manifest["scenes"]:
+            print(f"  {scene['name']:15} {json.dumps(scene['loudness'])}")
 
 
 if __name__ == "__main__":

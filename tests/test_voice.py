@@ -273,6 +273,40 @@ def test_word_times_come_from_the_model(voice, request):
     assert rms(e0 + 0.02, s1 - 0.02) < 0.2 * min(rms(s0, e0), rms(s1, e1))
 
 
+def test_every_bookmarked_word_of_the_lecture_is_timed_by_its_own_phonemes(heart):
+    """Each word the acts wait for (``<bookmark mark='x'/>``) gets the phonemes the model
+    said for it: its time is that word's, not a neighbour's nor a filled gap."""
+    import difflib
+    import re
+
+    from bundle import DEFAULT_BUNDLE, load_bundle
+    from scenes.acts import ACTS
+    from scenes.story.acts import script_for
+    from scenes.story.findings import Findings
+    from scenes.voice.neural import _sounds
+
+    bundle, marked = load_bundle(DEFAULT_BUNDLE), 0
+    for act in ACTS:
+        for line in script_for(act, Findings(bundle.view(act.reads))):
+            if "<bookmark" not in line.voiced:
+                continue
+            written = re.sub(r"<bookmark mark='[^']*'/>", "", line.voiced)
+            before = [len(re.sub(r"<bookmark mark='[^']*'/>", "", part).split())
+                      for part in re.split(r"(?=<bookmark)", line.voiced)[:-1]]
+            spoken = to_spoken(written, inline=True)
+            _, stream, _, _ = heart.timed(spoken.text)
+            words = [heart.phonemes(spoken.text[a:b]) for _, _, a, b in spoken.words]
+            spans = align_words(words, stream)
+            for index in np.cumsum(before):
+                said = [p for p in stream[spans[index][0]:spans[index][1] + 1]
+                        if _sounds([p])]
+                alone = [words[index][i] for i in _sounds(words[index])]
+                match = difflib.SequenceMatcher(None, said, alone).ratio()
+                assert match >= 0.7, (act.name, written.split()[index], said, alone)
+                marked += 1
+    assert marked >= 10, marked
+
+
 # The lexicon's terms as hibari's model receives them (its alphabet is misaki's)
 HEARD = {
     "LSTM": "ˈɛl ˈɛs tˈi ˈɛm", "LSTMs": "ˈɛl ˈɛs tˈi ˈɛmz", "GRU": "ʤˈi ˈɑɹ jˈu",

@@ -5,8 +5,8 @@ manim-voiceover's ``VoiceoverTracker`` reads a block's ``word_boundaries`` (one 
 word: ``text_offset`` into the written text, ``audio_offset`` in units of 1e-7 s, as Azure's
 service writes them) and interpolates a ``<bookmark mark='x'/>``'s position in the text to a
 time; ``self.wait_until_bookmark('x')`` then waits until that word is said. Here every
-service gives one boundary per written word: piper from its model's phoneme durations
-(scenes/voice/piper.py), flite, espeak-ng and the silent voice spread evenly over the
+service gives one boundary per written word: hibari and piper from their models' phoneme
+durations (scenes/voice/neural.py), flite, espeak-ng and the silent voice spread evenly over the
 block's length by characters (they report no timing of their own), and a closing boundary
 at the block's end.
 """
