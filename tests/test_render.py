@@ -221,7 +221,10 @@ def test_the_lecture_audio_is_the_encoder_the_peaks_were_fitted_with(lecture):
         audio = c.streams.audio[0].codec_context
         assert (audio.name, audio.sample_rate, audio.channels) == ("aac", AUDIO_RATE, 1)
         assert audio.format.name == expected.format.name
-        assert abs(audio.bit_rate - expected.bit_rate) <= 0.1 * expected.bit_rate
+        # The container gives the average rate; the encoder's is a ceiling. hibari's 24 kHz
+        # voice leaves the top of the band empty, so it spends less (86 % of 128 kbit/s in
+        # one build); another nominal rate (96 or 64 kbit/s) falls outside.
+        assert 0.8 * expected.bit_rate <= audio.bit_rate <= 1.05 * expected.bit_rate
 
 
 @pytest.mark.slow

@@ -28,10 +28,13 @@ from manim_voiceover.services.base import SpeechService
 from bundle.files import atomic_path
 
 from .choice import VoiceChoice
+from .hibari import ENGINE as HIBARI
+from .hibari import HibariEngine
 from .lexicon import Spoken, to_spoken
 from .loudness import CEILING, TARGET, normalise
 from .names import WORDS_PER_MINUTE
 from .neural import VoiceModel
+from .piper import PiperEngine
 from .word_timing import even_word_boundaries, word_boundaries
 
 __all__ = ["CommandSpeech", "NeuralSpeech", "SilentSpeech", "speech_service", "write_silence",
@@ -95,18 +98,15 @@ class NeuralSpeech(_WavSpeech):
     def __init__(self, model: VoiceModel, **kwargs):
         self.model = model
         self.service_name = model.engine
-        self.inline = model.engine == "hibari-tts"
-        self._engine = None  # loaded on the first block not in the cache
+        self.inline = model.engine == HIBARI
+        self._engine: HibariEngine | PiperEngine | None = None  # loaded on the first block
+        # not in the cache
         super().__init__(**kwargs)
 
     @property
-    def engine(self):
+    def engine(self) -> HibariEngine | PiperEngine:
         if self._engine is None:
-            if self.inline:
-                from .hibari import HibariEngine as Engine
-            else:
-                from .piper import PiperEngine as Engine
-            self._engine = Engine(self.model)
+            self._engine = (HibariEngine if self.inline else PiperEngine)(self.model)
         return self._engine
 
     def settings(self) -> dict:
