@@ -5,7 +5,7 @@ is rebuilt from each scene's lossless narration track, padded or trimmed to the 
 length of that scene's video, and encoded once: the joined track lasts exactly as long as
 the video and stays in sync at every scene boundary, where copying each scene's AAC stream
 would drift by its encoder padding. Each scene's track is brought to one loudness target
-(-16 LUFS integrated, true peak at most -1 dBTP once decoded; scenes/voice/loudness.py,
+(-14 LUFS integrated by default, true peak at most -1 dBTP once decoded; scenes/voice/loudness.py,
 lecture/loudness.py) before it is encoded, and its measured loudness goes into the manifest.
 """
 
@@ -19,20 +19,25 @@ from pathlib import Path
 
 import av
 import numpy as np
-import srt
 
 from bundle.files import atomic_path, atomic_write, writing
+from lecture.captions import Cue, read_srt, shifted, to_srt, to_vtt
 from lecture.loudness import PEAK_LIMIT, aac_encoder, audio_frame, fit_true_peaks_to_aac
-from scenes.voice.loudness import CEILING, TARGET, measure, normalise
+from lecture.youtube import MIN_CHAPTER  # YouTube ignores a chapter list with a shorter one
+from scenes.voice.loudness import CEILING, measure, normalise
 
 __all__ = [
     "AssemblyError", "SceneClip", "assemble_lecture", "chapters_from", "format_time",
-    "video_duration",
+    "lecture_cues", "video_duration", "write_text",
 ]
 
 AUDIO_RATE = 48000
-LOUDNESS_TARGET = TARGET  # LUFS, every scene's narration
-MIN_CHAPTER = 10.0  # YouTube ignores chapter lists with a chapter shorter than this
+# LUFS: the lecture video's default loudness, YouTube's reference (it turns louder videos
+# down to about -14, and leaves quieter ones quiet); ``lecture build --loudness`` sets another.
+# Each scene's own track (scene files, the deck's slides) stays at the voice's TARGET, -16.
+LOUDNESS_TARGET = -14.0
+LOUDNESS_RANGE = (-30.0, -10.0)  # quieter is inaudible beside other videos; louder than -10
+# LUFS needs so much limiting under the -1 dBTP ceiling that speech distorts
 
 
 class AssemblyError(Exception):
@@ -108,12 +113,12 @@ def _scene_audio(clip: SceneClip, resampler_factory) -> np.ndarray:
     return np.pad(audio, (0, samples - len(audio))).astype(np.float32)
 
 
-def _join(clips: list[SceneClip], target: Path) -> None:
+def _join(clips: list[SceneClip], target: Path, lufs: float) -> None:
     def resampler():
         return av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE)
 
     with writing(target, _cannot_write), atomic_path(target) as tmp:
-        tracks = [normalise(_scene_audio(clip, resampler), AUDIO_RATE) for clip in clips]
+        tracks = [normalise(_scene_audio(clip, resampler), AUDIO_RATE, lufs) for clip in clips]
         tracks, peaks = fit_true_peaks_to_aac(tracks, AUDIO_RATE)
         for clip, audio, peak in zip(clips, tracks, peaks, strict=True):
             clip.loudness = {**measure(audio, AUDIO_RATE).as_dict(),
@@ -170,29 +175,28 @@ def chapters_from(clips: list[SceneClip], total: float) -> list[tuple[float, str
     return chapters
 
 
-def _write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str) -> None:
     with writing(path, _cannot_write), atomic_write(path, encoding="utf-8") as f:
         f.write(text)
 
 
+def lecture_cues(clips: list[SceneClip]) -> list[Cue]:
+    """The lecture's one timeline of subtitles: each scene's, moved to where the scene
+    starts and cut at its end."""
+    return [cue for clip in clips
+            for cue in shifted(read_srt(clip.srt), 0.0, clip.duration, clip.start)]
+
+
 def _subtitles(clips: list[SceneClip]) -> str:
-    from datetime import timedelta
-
-    entries = []
-    for clip in clips:
-        if not clip.srt.exists():
-            continue
-        shift = timedelta(seconds=clip.start)
-        for sub in srt.parse(clip.srt.read_text(encoding="utf-8")):
-            end = min(sub.end, timedelta(seconds=clip.duration))
-            if sub.start >= end:
-                continue
-            entries.append(srt.Subtitle(0, sub.start + shift, end + shift, sub.content))
-    return srt.compose(entries, reindex=True)
+    return to_srt(lecture_cues(clips))
 
 
-def assemble_lecture(clips: list[SceneClip], out: Path, manifest: dict) -> dict:
-    """Write ``lecture.mp4``, ``chapters.txt``, ``lecture.srt`` and ``manifest.json``."""
+def assemble_lecture(clips: list[SceneClip], out: Path, manifest: dict,
+                     lufs: float = LOUDNESS_TARGET, then=None) -> dict:
+    """Write ``lecture.mp4``, ``chapters.txt``, ``lecture.srt``, ``lecture.vtt`` and, last,
+    ``manifest.json``. ``then(clips, manifest)``, when given, writes what else the lecture
+    has (from the clips, now placed, and the manifest so far) and returns what to add to
+    the manifest: all of it is written before the manifest that says it is done."""
     if not clips:
         raise AssemblyError("no scenes to assemble")
     fmt = check_compatible(clips)
@@ -202,22 +206,26 @@ def assemble_lecture(clips: list[SceneClip], out: Path, manifest: dict) -> dict:
         clip.start = start
         start += clip.duration
     total = start
-    _join(clips, out / "lecture.mp4")
+    _join(clips, out / "lecture.mp4", lufs)
     chapters = chapters_from(clips, total)
-    _write_text(out / "chapters.txt",
+    write_text(out / "chapters.txt",
                 "".join(f"{format_time(t)} {title}\n" for t, title in chapters))
-    _write_text(out / "lecture.srt", _subtitles(clips))
+    cues = lecture_cues(clips)
+    write_text(out / "lecture.srt", to_srt(cues))
+    write_text(out / "lecture.vtt", to_vtt(cues))
     manifest = {
         **manifest,
         "video": {"file": "lecture.mp4", "duration": total, "width": fmt[1],
                   "height": fmt[2], "fps": float(fmt[3]), "codec": fmt[0]},
         "chapters": [{"start": t, "title": title} for t, title in chapters],
-        "loudness": {"target": LOUDNESS_TARGET, "ceiling_dbtp": CEILING,
+        "loudness": {"target": lufs, "ceiling_dbtp": CEILING,
                      "decoded_peak_limit_dbtp": PEAK_LIMIT,
                      "meter": "ITU-R BS.1770-4 (pyloudnorm), true peak 4x oversampled"},
         "scenes": [{"name": c.name, "title": c.title, "file": f"scenes/{c.video.name}",
                     "start": c.start, "duration": c.duration, "loudness": c.loudness}
                    for c in clips],
     }
-    _write_text(out / "manifest.json", json.dumps(manifest, indent=1) + "\n")
+    if then is not None:
+        manifest |= then(clips, manifest)
+    write_text(out / "manifest.json", json.dumps(manifest, indent=1) + "\n")
     return manifest

@@ -17,7 +17,7 @@ from rich.console import Console
 from bundle import DEFAULT_BUNDLE, BundleError, load_bundle
 from bundle.contract import grad_key, train_key
 from bundle.files import WRITE_ERRNOS
-from lecture.assemble import AssemblyError
+from lecture.assemble import LOUDNESS_RANGE, LOUDNESS_TARGET, AssemblyError
 from lecture.configure import add_config_options
 from lecture.deck import DeckError
 from lecture.interrupts import exit_now, interrupts_raise
@@ -27,6 +27,9 @@ from models.config import ConfigError
 from scenes.acts import ACTS
 from scenes.story.findings import Findings, gradient_ratio
 from scenes.voice.names import DEFAULT_VOICE, VOICES
+
+# How ``lecture script`` marks each kind of line: said, shown, or a picture described
+MARKS = {"say": "", "show": "[shows] ", "describe": "[on screen] "}
 
 # markup=False: paths, keys and names are printed literally (a directory named "[red]x").
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
@@ -143,8 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
             p = sub.add_parser("build", help="the whole job: bundle, render, assemble",
                                description="Build the lecture: make the bundle if it is "
                                "missing, render every scene that changed, and assemble "
-                               "OUT/lecture.mp4 with chapters.txt, lecture.srt, "
-                               "thumbnail.png and manifest.json.")
+                               "OUT/lecture.mp4 with chapters.txt, lecture.srt and .vtt, "
+                               "thumbnail.png, transcript.md and .html and manifest.json; "
+                               "then check them against YouTube's rules (chapters, "
+                               "thumbnail, codecs, fast start), warning of each one broken.")
         else:
             p = sub.add_parser("slides", help="the lecture as a slide deck and a handout",
                                description="Build OUT/deck/: a reveal.js deck (index.html, "
@@ -174,6 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
                        "silent track timed at 150 words a minute")
         p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="scenes rendered at once (default: all cores, %(default)s)")
+        if name == "build":
+            p.add_argument("--loudness", type=float, default=LOUDNESS_TARGET, metavar="LUFS",
+                           help="the video's integrated loudness, in LUFS (default "
+                           "%(default)g, YouTube's reference; true peak at most -1 dBTP); "
+                           f"between {LOUDNESS_RANGE[0]:g} and {LOUDNESS_RANGE[1]:g}. Scene "
+                           "files and the deck stay at -16")
         _add_wait(p)
         if name == "build":
             add_config_options(p, " The bundle of any configuration but the default is "
@@ -295,18 +306,26 @@ def cmd_render(args) -> int:
     return 0
 
 
+def _check_loudness(lufs: float) -> None:
+    low, high = LOUDNESS_RANGE
+    if not low <= lufs <= high:  # also refuses nan
+        raise UserError(f"--loudness {lufs:g}: give an integrated loudness between {low:g} "
+                        f"and {high:g} LUFS (YouTube's reference is {LOUDNESS_TARGET:g})")
+
+
 def cmd_build(args) -> int:
     from lecture.build import build
     from lecture.configure import choose_bundle
 
     _check_jobs(args.jobs)
+    _check_loudness(args.loudness)
     only = _only(args)
     with _lock_output(args):
         data, cfg = choose_bundle(args, err)
         if cfg is not None:
             _generate(data, cfg, args)
         manifest = build(data=data, out=args.out, quality=args.quality, voice=args.voice,
-                         jobs=args.jobs, only=only, console=err)
+                         jobs=args.jobs, only=only, console=err, loudness=args.loudness)
     video = manifest["video"]
     out.print(f"wrote {args.out / 'lecture.mp4'}: {video['duration']:.1f} s, "
               f"{video['width']}x{video['height']} at {video['fps']:g} fps, "
@@ -352,8 +371,7 @@ def cmd_script(args) -> int:
             if not args.json:
                 out.print(f"== {act.number:02d} {act.title}", markup=False)
                 for line in script:
-                    out.print(f"  {'' if line.kind == 'say' else '[shows] '}{line.text}",
-                              markup=False)
+                    out.print(f"  {MARKS[line.kind]}{line.text}", markup=False)
                     if args.claims:
                         for claim in line.claims:
                             out.print(f"      asserts {claim}", markup=False)

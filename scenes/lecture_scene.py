@@ -55,6 +55,7 @@ class Block:
     section: int
     start_play: int
     end_play: int
+    key: str = ""  # the script's line (scenes.story.script), for the transcript
 
 
 class LectureScene(WordTimedSubtitles, VoiceoverScene):
@@ -101,7 +102,7 @@ class LectureScene(WordTimedSubtitles, VoiceoverScene):
             yield tracker
         section = len(self.renderer.file_writer.sections) - 1
         self.blocks.append(Block(remove_bookmarks(text), start, self.renderer.time, section,
-                                 first, self.renderer.num_plays))
+                                 first, self.renderer.num_plays, key))
 
     def write_blocks(self) -> None:
         """``<Scene>.blocks.json`` beside the video: the sections, the narration blocks and

@@ -245,8 +245,13 @@ def test_subtitles_have_no_tags(hostile_lines, tmp_path):
 
 
 def test_the_srt_writer_copies_markup_verbatim(tmp_path):
-    """Why the words are made inert before the subtitles: a raw word stays a tag there."""
+    """Why the words are made inert before the subtitles: Manim's own ``.srt`` of a scene
+    keeps a raw word as a tag. The lecture's captions (lecture/captions.py) make it inert
+    once more, in the ``.srt`` and the ``.vtt`` alike."""
     captions = _Captions()
     captions.say("The first word, <b>dark</b>, &amp; {\\i1}rain.")
+    scene = " ".join(sub.content for sub in captions.subtitles)
+    assert "<b>dark</b>" in scene and "&amp;" in scene and "{\\i1}" in scene
     text = " ".join(sub.content for sub in captions.lecture_srt(tmp_path))
-    assert "<b>dark</b>" in text and "&amp;" in text and "{\\i1}" in text
+    assert inert("<b>dark</b>") in text and inert("{\\i1}") in text
+    assert not set(MARKUP) & set(text), text

@@ -19,7 +19,7 @@ from lecture.cli import main
 from lecture.render import plan_scenes
 from scenes.acts import ACTS
 from scenes.voice.hibari import MODEL_SHA256
-from scenes.voice.loudness import TARGET, TOLERANCE, integrated_loudness, true_peak
+from scenes.voice.loudness import TOLERANCE, integrated_loudness, true_peak
 
 QUICK = Path(__file__).parent / "data" / "quick"
 
@@ -196,14 +196,18 @@ def test_audio_speaks_where_the_subtitles_say(lecture):
 @pytest.mark.slow
 def test_every_scene_is_at_the_loudness_target(lecture):
     """Decoded from the lecture as viewers get it: each scene's integrated loudness within
-    -16 +- 1 LUFS, true peak at most -1 dBTP, and no clipped sample."""
+    1 LU of the video's target (-14 LUFS by default, YouTube's reference), true peak at most
+    -1 dBTP, and no clipped sample."""
+    from lecture.assemble import LOUDNESS_TARGET
+
     samples, rate = _audio(lecture / "lecture.mp4")
     manifest = json.loads((lecture / "manifest.json").read_text())
+    assert manifest["loudness"]["target"] == LOUDNESS_TARGET == -14
     assert np.abs(samples).max() < 0.999, "clipped samples"
     for scene in manifest["scenes"]:
         a, b = round(scene["start"] * rate), round((scene["start"] + scene["duration"]) * rate)
         lufs, peak = integrated_loudness(samples[a:b], rate), true_peak(samples[a:b])
-        assert abs(lufs - TARGET) <= TOLERANCE, (scene["name"], lufs)
+        assert abs(lufs - LOUDNESS_TARGET) <= TOLERANCE, (scene["name"], lufs)
         assert peak <= -1.0, (scene["name"], peak)
         assert abs(scene["loudness"]["lufs"] - lufs) <= 0.5, (scene["name"], lufs)
         # the peaks fitted beforehand are those of what the assembly wrote: one encoder setup
@@ -225,6 +229,55 @@ def test_the_lecture_audio_is_the_encoder_the_peaks_were_fitted_with(lecture):
         # voice leaves the top of the band empty, so it spends less (86 % of 128 kbit/s in
         # one build); another nominal rate (96 or 64 kbit/s) falls outside.
         assert 0.8 * expected.bit_rate <= audio.bit_rate <= 1.05 * expected.bit_rate
+
+
+@pytest.mark.slow
+def test_the_lecture_passes_youtubes_rules(lecture):
+    from lecture.youtube import check_outputs
+
+    manifest = json.loads((lecture / "manifest.json").read_text())
+    assert manifest["youtube"] == {"problems": []}
+    chapters = [(c["start"], c["title"]) for c in manifest["chapters"]]
+    assert check_outputs(lecture, chapters, manifest["video"]["duration"]) == []
+
+
+@pytest.mark.slow
+def test_vtt_and_srt_are_one_timeline(lecture):
+    import webvtt
+
+    vtt = webvtt.read(str(lecture / "lecture.vtt")).captions
+    from_srt = webvtt.from_srt(str(lecture / "lecture.srt")).captions
+    assert len(vtt) > 50
+    assert [(c.start, c.end, c.text) for c in vtt] == [(c.start, c.end, c.text)
+                                                       for c in from_srt]
+
+
+@pytest.mark.slow
+def test_the_transcript_names_every_chapter_and_holds_every_caption_number(lecture):
+    """Every act's title at its start, every number the captions show, and a description
+    of the screen in every act that draws a chart (all but the closing credits)."""
+    import html
+    import re
+
+    import webvtt
+
+    from lecture.assemble import format_time
+
+    manifest = json.loads((lecture / "manifest.json").read_text())
+    md = (lecture / "transcript.md").read_text(encoding="utf-8")
+    page = (lecture / "transcript.html").read_text(encoding="utf-8")
+    for scene in manifest["scenes"]:
+        assert f"## {format_time(scene['start'])} {scene['title']}" in md
+        assert html.escape(scene["title"]) in page
+    number = re.compile(r"\d+(?:[.,]\d+)*(?:\s?×\s?10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?")
+    said = " ".join(c.text for c in webvtt.read(str(lecture / "lecture.vtt")).captions)
+    flat = " ".join(md.split())
+    missing = {n for n in number.findall(said) if n not in flat}
+    assert not missing, missing
+    chapters = md.split("\n## ")[1:]
+    assert len(chapters) == len(ACTS)
+    described = [c.split("\n")[0] for c in chapters if "> On screen:" in c]
+    assert len(described) >= len(ACTS) - 1, described
 
 
 @pytest.mark.slow

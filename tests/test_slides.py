@@ -14,16 +14,20 @@ import re
 import shutil
 import time
 import wave
+from datetime import timedelta
 from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
 import pytest
+import srt
+import webvtt
 from av.video.frame import PictureType
 
 import lecture.deck.build as build_mod
 import lecture.deck.page as page_mod
+from lecture.captions import seconds_of
 from lecture.cli import main
 from lecture.deck import DeckError
 from lecture.deck.build import build_deck
@@ -98,6 +102,10 @@ def make_scene(folder: Path, number: int, name: str, blocks: list[tuple[int, int
             for k, ((a, b, s), (t0, t1)) in enumerate(zip(blocks, times, strict=True))]},
     }
     video.with_suffix(".json").write_text(json.dumps(record))
+    video.with_suffix(".srt").write_text(srt.compose([  # a subtitle per block, as Manim's
+        srt.Subtitle(k + 1, timedelta(seconds=t0), timedelta(seconds=t1), b["text"])
+        for k, (b, (t0, t1)) in enumerate(zip(record["narration"]["blocks"], times,
+                                             strict=True))]), encoding="utf-8")
     return SceneSource(number, name, name.title(), video, record, record["key"])
 
 
@@ -396,6 +404,23 @@ def browser_ready():
         pytest.exit(f"browser tests: {problem}", returncode=2)
 
 
+def check_captions(browser, deck: Path, slides: list[dict], index: int) -> None:
+    """The slide's video carries its captions as a ``<track kind="captions">``, and the
+    browser reads the same cues as the slide's WebVTT file holds."""
+    slide = slides[index]
+    browser.js("Reveal.slide(arguments[0]);", index)
+    expected = [(seconds_of(c.start), c.text)
+                for c in webvtt.read(str(deck / slide["captions"])).captions]
+    loaded = browser.wait_for(
+        "(() => { const v = deck.currentVideo(); const t = v && v.querySelector('track');"
+        " return t && t.kind === 'captions' && t.readyState === 2 && t.track.cues !== null"
+        " && t.track.cues.length === arguments[0]; })()", 10, len(expected))
+    cues = browser.js("return Array.from(deck.currentVideo().textTracks[0].cues)"
+                      ".map(c => [c.startTime, c.text]);")
+    assert loaded, f"slide {index + 1}: its captions never loaded ({cues})"
+    assert [(round(a, 3), t) for a, t in cues] == [(round(a, 3), t) for a, t in expected]
+
+
 def check_in_browser(deck: Path, manifest: dict, sources: dict[str, Path],
                      shots: list[int], play_through: bool = False) -> dict:
     """Load ``deck`` from a local server and check what the issue asks; return timings."""
@@ -428,6 +453,13 @@ def check_in_browser(deck: Path, manifest: dict, sources: dict[str, Path],
         t = time.monotonic()
         check_videos(browser, slides, fps)
         timings["videos"] = time.monotonic() - t
+
+        t = time.monotonic()
+        for index in shots:
+            check_captions(browser, deck, slides, index)
+        browser.press("c")  # C shows them
+        assert browser.js("return deck.currentVideo().textTracks[0].mode;") == "showing"
+        timings["captions"] = time.monotonic() - t
 
         t = time.monotonic()
         assert check_arrow_keys(browser) == [0, 1, 2, 1]

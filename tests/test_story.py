@@ -178,3 +178,20 @@ def test_the_matrix_covers_its_outcomes(config, story):
                     for (name, _), (_, transcript) in story.items() if name == config)
     for phrase in EXPECTED[config]:
         assert phrase in said, f"{config} no longer says {phrase!r}"
+
+
+def test_a_description_belongs_to_the_next_block_said():
+    """``Script.describe``: what a picture shows goes with the block during which it is
+    drawn, the one added next; one after the last block goes with that block."""
+    from scenes.story.script import Script
+
+    s = Script("act")
+    s.describe("screen.a", "a chart")
+    s.show("heading", "A heading")
+    s.say("one", "First block.")
+    s.say("two", "Second block.")
+    s.describe("screen.b", "a heatmap")
+    s.say("three", "Third block.")
+    s.describe("screen.c", "the end")
+    assert s.on_screen() == {"one": ["a chart"], "two": [], "three": ["a heatmap", "the end"]}
+    assert s.narration == ["First block.", "Second block.", "Third block."]

@@ -21,6 +21,7 @@ import av
 from bundle.files import old_name, partial_name, replace_dir
 from lecture.assemble import SceneClip, check_compatible, format_time
 from lecture.cache import read_record
+from lecture.captions import read_srt, shifted, to_vtt
 from lecture.deck import DeckError
 from lecture.deck.cut import AUDIO_RATE, cut_scene, scene_stills
 from lecture.deck.handout import PdfWriter, handout_page
@@ -50,6 +51,11 @@ def scene_slides(scene: SceneSource, slides: list[Slide], folder: Path, total: i
     as JPEG images. Runs in a worker process; returns the pages and the phases' times."""
     t0 = time.perf_counter()
     cut_scene(scene, slides, folder)
+    cues = read_srt(scene.video.with_suffix(".srt"))
+    for slide in slides:  # the captions follow the slide's narration, cut where its audio is
+        (folder.parent / slide.captions).write_text(
+            to_vtt(shifted(cues, slide.audio_start, slide.audio_end, -slide.audio_start)),
+            encoding="utf-8")
     t1 = time.perf_counter()
     stills = scene_stills(scene, slides)
     t2 = time.perf_counter()
@@ -154,7 +160,8 @@ def _manifest(base: dict, slides: list[Slide], scenes: list[SceneSource],
         "handout": "handout.pdf",
         "html": "index.html",
         "slides": [{
-            "number": s.number, "file": s.file, "title": s.title, "act": s.scene.title,
+            "number": s.number, "file": s.file, "captions": s.captions, "title": s.title,
+            "act": s.scene.title,
             "act_number": s.scene.number, "step": s.step, "scene": s.scene.name,
             "scene_file": f"scenes/{s.scene.video.name}",
             "start": s.start, "end": s.seconds(s.end_frame), "duration": s.duration,

@@ -28,7 +28,8 @@ def _slide_html(slide: Slide, seconds: float) -> str:
     e = html.escape
     notes = "".join(f"<p>{e(t)}</p>" for t in slide.texts)
     return textwrap.dedent(f"""\
-        <section data-background-video="{e(slide.file)}" data-background-size="contain"
+        <section data-background-video="{e(slide.file)}" data-captions="{e(slide.captions)}"
+          data-background-size="contain"
           data-background-color="{BACKGROUND}" data-slide="{slide.number}"
           data-scene="{e(slide.scene.name)}" data-duration="{seconds:.6f}">
           <div class="slide-title"><span class="act">{e(slide.act)}</span>

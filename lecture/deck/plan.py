@@ -70,6 +70,11 @@ class Slide:
         return f"slides/{self.number:03d}.mp4"
 
     @property
+    def captions(self) -> str:
+        """The slide's captions (WebVTT), which the deck gives its video as a track."""
+        return f"slides/{self.number:03d}.vtt"
+
+    @property
     def act(self) -> str:
         return f"{self.scene.number} · {self.scene.title}"
 

@@ -218,7 +218,8 @@ def words_in(text: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Line:
-    """One sentence said (``kind`` ``"say"``) or text shown (``"show"``)."""
+    """One sentence said (``kind`` ``"say"``), text shown (``"show"``), or a description of
+    a picture the screen shows (``"describe"``: for the transcript, never drawn or said)."""
 
     key: str
     kind: str
@@ -259,6 +260,15 @@ class Script:
              = (), **values) -> Line:
         """Add a caption, heading or label a step shows."""
         return self._add("show", key, template, asserts, free, values)
+
+    def describe(self, key: str, template: str, *asserts: Finding | Claim,
+                 free: tuple[str, ...] = (), **values) -> Line:
+        """Add what a step's picture shows, in words and numbers, for viewers who cannot see
+        it (the transcript's "On screen" after a block). It belongs to the next narration
+        block added after it (the block during which the picture is drawn); one added after
+        the act's last block belongs to that block. Held to the same claims and numbers as
+        a said line."""
+        return self._add("describe", key, template, asserts, free, values)
 
     def _add(self, kind, key, template, asserts, free, values) -> Line:
         if key in self.lines:
@@ -304,3 +314,18 @@ class Script:
     @property
     def shown(self) -> list[str]:
         return [line.text for line in self if line.kind == "show"]
+
+    def on_screen(self) -> dict[str, list[str]]:
+        """Each narration block's key, with the descriptions that belong to it (see
+        :meth:`describe`), in order."""
+        said: dict[str, list[str]] = {}
+        waiting: list[str] = []
+        for line in self:
+            if line.kind == "say":
+                said[line.key] = waiting
+                waiting = []
+            elif line.kind == "describe":
+                waiting.append(line.text)
+        if waiting and said:
+            said[list(said)[-1]].extend(waiting)
+        return said

@@ -4,13 +4,16 @@
 //   P      play through: go on to the next slide when a slide's video ends
 //   M      mute or unmute the narration
 //   T      hide or show the slide titles
-// The address can start a mode: index.html?play (play through), ?muted, ?notitles.
+//   C      show or hide the captions (each slide's video carries its own, as a <track>)
+// The address can start a mode: index.html?play (play through), ?muted, ?notitles,
+// ?captions.
 (function () {
   "use strict";
   const query = new URLSearchParams(window.location.search);
   const state = {
     playThrough: query.has("play"),
     muted: query.has("muted"),
+    captions: query.has("captions"),
   };
   if (query.has("notitles")) document.body.classList.add("titles-hidden");
 
@@ -23,6 +26,7 @@
     const parts = [];
     if (state.playThrough) parts.push("play through");
     if (state.muted) parts.push("muted");
+    if (state.captions) parts.push("captions");
     document.getElementById("deck-status").innerHTML =
       parts.map((p) => "<span>" + p + "</span>").join("");
   }
@@ -31,6 +35,30 @@
     state.muted = muted;
     document.querySelectorAll(".reveal .backgrounds video").forEach((v) => {
       v.muted = muted;
+    });
+    showStatus();
+  }
+
+  // Each slide's captions, as a <track kind="captions"> of its video: reveal.js makes a
+  // slide's background <video> as the slide comes near, so a track is added to every
+  // video that has none yet, from its slide's data-captions.
+  function addTracks() {
+    Reveal.getSlides().forEach((slide) => {
+      const background = Reveal.getSlideBackground(slide);
+      const video = background && background.querySelector("video");
+      if (!video || !slide.dataset.captions || video.querySelector("track")) return;
+      const track = document.createElement("track");
+      Object.assign(track, { kind: "captions", srclang: "en", label: "English",
+                             src: slide.dataset.captions, default: true });
+      video.appendChild(track);
+      track.track.mode = state.captions ? "showing" : "hidden";
+    });
+  }
+
+  function setCaptions(on) {
+    state.captions = on;
+    document.querySelectorAll(".reveal .backgrounds video").forEach((v) => {
+      Array.from(v.textTracks).forEach((t) => { t.mode = on ? "showing" : "hidden"; });
     });
     showStatus();
   }
@@ -67,6 +95,14 @@
   Reveal.addKeyBinding({ keyCode: 84, key: "T", description: "Hide / show slide titles" },
     () => document.body.classList.toggle("titles-hidden"));
 
-  Reveal.on("ready", () => setMuted(state.muted));
-  window.deck = { state, currentVideo, setMuted };
+  Reveal.addKeyBinding({ keyCode: 67, key: "C", description: "Show / hide the captions" },
+    () => setCaptions(!state.captions));
+
+  Reveal.on("ready", () => {
+    addTracks();
+    new MutationObserver(addTracks).observe(document.querySelector(".reveal .backgrounds"),
+                                            { childList: true, subtree: true });
+    setMuted(state.muted);
+  });
+  window.deck = { state, currentVideo, setMuted, setCaptions };
 })();
