@@ -62,7 +62,7 @@ def build(*, data: Path, out: Path, quality: str, voice: str, jobs: int,
     plan, bundle, choice = render(data=data, out=out, quality=quality, voice=voice,
                                   jobs=jobs, only=only, console=console)
     keys = {r.act.name: r.key for r in plan}
-    thumb = thumbnail_key()
+    thumb = thumbnail_key(bundle)
     previous = read_record(out / "manifest.json")
     if not (previous and previous.get("thumbnail_key") == thumb
             and (out / "thumbnail.png").exists()):

@@ -83,9 +83,11 @@ def scene_key(act: Act, bundle: Bundle, *, quality: str, voice_signature: str, s
     return h.hexdigest()[:20]
 
 
-def thumbnail_key() -> str:
+def thumbnail_key(bundle: Bundle) -> str:
+    """The thumbnail's inputs: its module, the shared code, and the arrays it draws."""
     source = (ACTS_DIR / f"{THUMBNAIL.module}.py").read_bytes()
-    return hashlib.sha256(source + shared_code_digest().encode()).hexdigest()[:20]
+    return hashlib.sha256(source + shared_code_digest().encode()
+                          + bundle.reads_digest(THUMBNAIL.reads).encode()).hexdigest()[:20]
 
 
 def read_record(path: Path) -> dict | None:

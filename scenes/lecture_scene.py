@@ -39,7 +39,16 @@ from .voice.choice import scene_voice
 from .voice.services import speech_service, write_silence
 from .voice.word_timing import WordTimedSubtitles
 
-__all__ = ["Block", "LectureScene"]
+__all__ = ["Block", "LectureScene", "act_data"]
+
+
+def act_data(act: Act) -> tuple[Bundle, Findings, Script]:
+    """What a scene draws from: only the arrays ``act`` reads (the renderer has checked the
+    whole bundle), their findings, and the act's script."""
+    data = load_bundle(os.environ.get(environment.DATA, DEFAULT_BUNDLE), keys=act.reads,
+                       verify_all=False).view(act.reads)
+    found = Findings(data)
+    return data, found, script_for(act, found)
 
 
 @dataclass(frozen=True)
@@ -73,12 +82,7 @@ class LectureScene(WordTimedSubtitles, VoiceoverScene):
         if voice.warning:  # a scene run by hand: lecture render has said it already
             logger.warning("voice: %s", voice.warning)
         self.set_speech_service(speech_service(voice))
-        # Only the arrays this act reads: the renderer has checked the whole bundle.
-        self.data: Bundle = load_bundle(os.environ.get(environment.DATA, DEFAULT_BUNDLE),
-                                        keys=self.act.reads, verify_all=False).view(
-            self.act.reads)
-        self.findings = Findings(self.data)
-        self.script = script_for(self.act, self.findings)
+        self.data, self.findings, self.script = act_data(self.act)
         self.blocks: list[Block] = []
         self.next_section(self.act.title)
 

@@ -20,6 +20,7 @@ from lecture.cli import main
 from lecture.transcript import chapters_of, to_html, to_markdown
 from lecture.youtube import check_chapters, check_thumbnail, check_video, top_level_boxes
 
+QUICK = Path(__file__).parent / "data" / "quick"
 GOOD = [(0.0, "Hook"), (31.0, "Feed-forward"), (80.0, "Recurrent")]
 
 
@@ -96,6 +97,45 @@ def test_video_rules(tmp_path):
     assert any("High 4:4:4" in p for p in chroma)  # and its profile is not one YouTube lists
     assert check_video(_mp4(tmp_path / "22k.mp4", True, rate=22050)) == [
         "video: audio at 22050 Hz, YouTube wants 48000 or 44100"]
+
+
+def _failing_lstm(source: Path, target: Path) -> Path:
+    """``source`` with the LSTM's cell-state gradient falling a thousandfold a word back."""
+    from bundle import load_bundle, write_bundle
+    from bundle.contract import grad_key
+
+    b = load_bundle(source)
+    arrays = dict(b)
+    c = arrays[grad_key("lstm", "c")].astype(np.float64)
+    arrays[grad_key("lstm", "c")] = c * 1e-3 ** np.arange(c.shape[-1])[::-1]
+    return write_bundle(target, arrays, config=b.config, vocab=b.vocab,
+                        generator=b.manifest["generator"])
+
+
+def test_the_thumbnail_follows_the_bundle(tmp_path, monkeypatch):
+    """Drawn from the data, with the lecture's strict layout checks and the badge's corner
+    clear: a run whose LSTM loses the gradient gets another title and picture, and both
+    pass YouTube's rules."""
+    from bundle import load_bundle
+    from lecture.render import render_thumbnail, scene_env
+    from scenes.acts import THUMBNAIL
+    from scenes.story.acts import script_for
+    from scenes.story.findings import Findings
+    from scenes.voice.choice import resolve_voice
+
+    monkeypatch.setenv("LECTURE_LAYOUT", "strict")
+    failing = _failing_lstm(QUICK, tmp_path / "failing")
+    pictures, titles = [], []
+    for name, data in (("quick", QUICK), ("failing", failing)):
+        out = tmp_path / f"out-{name}"
+        out.mkdir()
+        render_thumbnail(out, scene_env(data, resolve_voice("none")))
+        assert check_thumbnail(out / "thumbnail.png") == []
+        with Image.open(out / "thumbnail.png") as image:
+            pictures.append(np.asarray(image.convert("RGB"), dtype=np.int16))
+        titles.append(script_for(THUMBNAIL, Findings(load_bundle(data)))["title"])
+    assert titles == ["Gradients vanish. LSTMs keep them.", "Gradients vanish, even in LSTMs"]
+    assert np.abs(pictures[0] - pictures[1]).mean() > 1
 
 
 # ------------------------------------------------------------------- captions

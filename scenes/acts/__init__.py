@@ -96,8 +96,10 @@ ACTS = _numbered(
                gate_key("gru", "update"), "config/seed", "generator/torch", OWN_MODEL)),
 )
 
-# A still for the video's thumbnail, rendered at 1280x720; it reads no data.
-THUMBNAIL = Act("thumbnail", "act01_hook", "Thumbnail", "")
+# A still for the video's thumbnail, rendered at 1280x720: the tanh RNN's gradient at each
+# word against the LSTM cell state's
+THUMBNAIL = Act("thumbnail", "thumbnail", "Thumbnail", "",
+                reads=(grad_key(TANH), grad_key("lstm"), grad_key("lstm", "c"), OWN_MODEL))
 
 
 def act_named(name: str) -> Act:

@@ -9,7 +9,7 @@ from scenes.lecture_scene import LectureScene
 from scenes.mobjects import GradientChart, get_bullets, get_caption, get_heading, get_text
 from scenes.story.acts.act01_hook import BOOK_LINES, DEFINITION, SUBTITLE, TITLE
 from scenes.story.numbers import decades
-from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING
+from scenes.theme import PALETTE, SIZES, TIMING
 
 
 def get_title_card(title: str = TITLE, subtitle: str = SUBTITLE) -> VGroup:
@@ -92,13 +92,3 @@ class Hook(LectureScene):
             self.play(Indicate(bars[0], color=PALETTE.accent, scale_factor=1.6))
         self.wait(TIMING.pause)
         self.play(FadeOut(VGroup(heading, chart, first, last, note)))
-
-
-class Thumbnail(Scene):
-    """The 1280x720 still behind the video."""
-
-    def construct(self):
-        self.camera.background_color = PALETTE.background
-        card = get_title_card()
-        card.set_width(min(card.width, config.frame_width - 2 * LAYOUT.margin))
-        self.add(card)
