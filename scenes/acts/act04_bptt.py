@@ -7,11 +7,9 @@ from scenes.acts import act_named
 from scenes.equations import get_equation
 from scenes.lecture_scene import LectureScene
 from scenes.mobjects import UnrolledChain, get_backward_arrows, get_heading, get_heatmap, get_text
-from scenes.story.acts.act04_bptt import scalar_cases
+from scenes.story.acts.act04_bptt import STEPS, scalar_cases
 from scenes.story.findings import step_factors
 from scenes.theme import PALETTE, SIZES, SYMBOL_COLORS, TIMING
-
-STEPS = 5  # cells in the drawn chain: a picture, not the data's sequence length
 
 
 class FactorStrip(VGroup):

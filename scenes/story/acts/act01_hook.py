@@ -54,6 +54,8 @@ def open_on_the_title(s: Script) -> None:
 def read_a_book(s: Script) -> None:
     for i, line in enumerate(BOOK_LINES):
         s.show(f"book.{i}", line)
+    s.describe("screen.book", "An open book, its lines running from the first sentence to the "
+               "last page; then the first two lines fade, the first the most.")
     s.say("book", "Imagine I read a book. When I reach the last page, and try to remember the "
           "very first sentence, I hardly can.")
     s.show("note.memory", "memory fades over time")
@@ -74,17 +76,38 @@ def tease_the_data(s: Script, found: Findings) -> None:
     words = found.number(f"{MODEL}.grad_length", "count")
     if trained.holds:
         s.show("heading.data", "A real RNN, after training", trained)
+        describe_the_bars(s, found)
         s.say("data", "Here is a real recurrent network after training, on a sentence of {n} "
               "words. Each bar is the size of the gradient reaching one word, on a "
               "logarithmic scale.", trained, n=words)
     else:
         s.show("heading.data", "A real RNN", ~trained)
+        describe_the_bars(s, found)
         s.say("data", "Here is a real recurrent network, on a sentence of {n} words. Each bar "
               "is the size of the gradient reaching one word, on a logarithmic scale.",
               ~trained, n=words)
     s.show("label.first", "first word")
     s.show("label.last", "last word")
     say_what_is_left(s, found)
+
+
+def describe_the_bars(s: Script, found: Findings) -> None:
+    """The chart of the data block: one bar per word, on a log axis, grown from the last
+    word back to the first; an exact zero is a hollow stub on the floor.
+
+    A description's numbers are passed in the order the text has them: the fact-checker
+    finds each in the line in that order, and a "10" must not be taken for the one in
+    "4.3 × 10⁻¹⁴"."""
+    zeros = found.number(f"{MODEL}.grad_zeros", "count")
+    stubs = ("" if not zeros.value else " {z} is exactly zero: a hollow stub."
+             if zeros.value == 1 else " {z} are exactly zero: hollow stubs.")
+    s.describe("screen.data", "{n} bars, one per word, the gradient reaching each on a log "
+               "scale, drawn from the last word, on the right, at {last}, back to the first, on "
+               "the left, at {first}." + stubs,
+               n=found.number(f"{MODEL}.grad_length", "count"),
+               last=found.number(f"{MODEL}.grad_norm[-1]", "text"),
+               first=found.number(f"{MODEL}.grad_norm[0]", "text"),
+               **({"z": zeros} if zeros.value else {}))
 
 
 def say_what_is_left(s: Script, found: Findings) -> None:

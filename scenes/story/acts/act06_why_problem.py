@@ -39,11 +39,22 @@ def shrink_backward(s: Script, found: Findings) -> None:
         s.show("heading.back", "The error travels back", ~shrinks, ~grows)
     s.show("first_value", "{v}", v=found.number(f"{MODEL}.grad_norm[0]", "tex"))
     s.show("last_value", "{v}", v=found.number(f"{MODEL}.grad_norm[-1]", "tex"))
+    zeros = found.value(f"{MODEL}.grad_zeros")
+    steps = {"n": found.number(f"{MODEL}.grad_length", "count"),
+             "last": found.number(f"{MODEL}.grad_norm[-1]", "text"),
+             "first": found.number(f"{MODEL}.grad_norm[0]", "text")}
+    stubs = ""
+    if zeros:
+        stubs = "; {zeros} of them, exactly zero, " + ("is a hollow stub" if zeros == 1 else
+                                                        "are hollow stubs")
+        steps["zeros"] = found.number(f"{MODEL}.grad_zeros", "count")
+    s.describe("screen.unrolled", "An unrolled chain of {n} cells, the loss at its right end; "
+               "below it, one bar per word, the gradient reaching it, on a log scale: from "
+               "{last} at the last word to {first} at the first" + stubs + ".", **steps)
     own = found.own_model(MODEL)
     s.say("unrolled", ("Your" if own.holds else "The") + " trained tanh network, unrolled over "
           "{T} words. The error starts at the loss, after the last word, and travels back.",
           own if own.holds else ~own, T=found.number(f"{MODEL}.probe_length", "count"))
-    zeros = found.value(f"{MODEL}.grad_zeros")
     template = ("Each bar is the real gradient size, on a log scale: <bookmark mark='last'/>"
                 "{last} at the last word, <bookmark mark='first'/>{first} at the first.")
     if zeros:
@@ -87,6 +98,13 @@ def replay_training(s: Script, found: Findings) -> None:
         r = found.number(f"{MODEL}.ratio_at[{i}]", "text")
         s.show(f"counter.ratio[{i}]", "first word / last word = {r}{under}", r=r,
                under=" (underflow)" if r.value == 0 else "")
+    s.describe("screen.training", "The same bars, redrawn at {n} moments of training, from "
+               "step {first} to {last}; under them, the first word's gradient over the last "
+               "word's, from {r0} at the first moment to {r1} at the last.",
+               n=found.number(f"{MODEL}.snapshots", "count"),
+               first=found.number(f"{MODEL}.grad_step[0]", "count"), last=end,
+               r0=found.number(f"{MODEL}.ratio_at[0]", "text"),
+               r1=found.number(f"{MODEL}.ratio_at[-1]", "text"))
     question = ("Does training fix this?" if found.vanishes(MODEL).holds else
                 "Does training change this?")
     s.say("training", question + " Here are {n} moments of training, from step {first} to "
@@ -177,6 +195,18 @@ def multiply_the_factors(s: Script, found: Findings) -> None:
     s.show("power", r"{{{typical}}}^{{{n}}} \approx {p}",
            typical=found.number(f"{MODEL}.typical_factor", "tex"),
            p=found.number(product, "tex"), n=count)
+    factors = {"f0": found.number(f"{MODEL}.step_factor[-1]", "text")}
+    if n == 1:
+        written = "the one step factor, {f0}; a brace under it"
+    else:
+        written = ("the step factors from the last word back, {f0} times "
+                   + ("{f1} and so on, to " if n > 2 else "") + "{f_first}; a brace under them")
+        factors["f_first"] = found.number(f"{MODEL}.step_factor[0]", "text")
+        if n > 2:
+            factors["f1"] = found.number(f"{MODEL}.step_factor[-2]", "text")
+    s.describe("screen.factors", "An equation: " + written + " reads {n} factors, typically "
+               "{typical}.", n=count, typical=found.number(f"{MODEL}.typical_factor", "text"),
+               **factors)
     why = "Why so small? " if found.vanishes(MODEL).holds else ""
     below = found.number(f"{MODEL}.factors_below_one", "count")
     if every.holds:
@@ -188,6 +218,10 @@ def multiply_the_factors(s: Script, found: Findings) -> None:
               "of these {n} are below one, and typically the factor is {typical}.", ~every,
               *([found.vanishes(MODEL)] if why else []), below=below, n=count,
               typical=typical)
+    s.describe("screen.product", "The product is {p}; below it, {typical} to the power {n} "
+               "is about {p_again}.", p=found.number(product, "text"),
+               typical=found.number(f"{MODEL}.typical_factor", "text"), n=count,
+               p_again=found.number(product, "text"))
     back_to = "" if run.begin == 0 else (", back to where the gradient underflowed to "
                                          "exactly zero,")
     s.say("product", "Multiply all {n} of them together" + back_to + " and you get {p}.",
@@ -200,11 +234,15 @@ def finish_the_sentence(s: Script, found: Findings) -> None:
     answer = data.vocab["recall"]["classes"][int(data[probe_key(MODEL, "target")])]
     s.show("heading.sentence", "The {start}, {end} ...", start=" ".join(words[:SHOWN]),
            end=" ".join(words[-5:]))
+    s.describe("screen.sentence", "The sentence's first and last words with dots between, "
+               "and a blank at its end with the answer, {answer}, under it; the first word, "
+               "{cue}, is highlighted.", answer=answer, cue=words[0])
     s.say("cue", "To predict {answer}, our model must remember the first word, {cue}.",
           answer=answer, cue=words[0])
     norms = data[grad_key(MODEL)][-1]
     first, last = float(norms[0]), float(norms[-1])
     shrinks = found.shrinks(MODEL)
+    describe_the_arc(s, found, words, first, last)
     if 0 < first and shrinks.holds:
         s.show("note.weaker", "At {cue} the gradient is {x} times weaker than at {end}",
                shrinks, cue=name_word(words, 0, quote=True),
@@ -236,6 +274,11 @@ def finish_the_sentence(s: Script, found: Findings) -> None:
     s.show("score.chance", "chance (one in {n})", n=found.number(f"{MODEL}.classes", "count"))
     s.show("score.model_value", "{p}", p=found.number(f"{MODEL}.accuracy", "percent_text"))
     s.show("score.chance_value", "{p}", p=found.number(f"{MODEL}.chance", "percent_text"))
+    s.describe("screen.score", "Two bars, one over the other: the tanh RNN's accuracy, {p}, "
+               "and chance, one in {n}, {c}.",
+               p=found.number(f"{MODEL}.accuracy", "percent_text"),
+               n=found.number(f"{MODEL}.classes", "count"),
+               c=found.number(f"{MODEL}.chance", "percent_text"))
     accuracy = found.number(f"{MODEL}.accuracy", "percent")
     chance = found.number(f"{MODEL}.chance", "percent")
     near = found.near_chance(MODEL)
@@ -249,6 +292,24 @@ def finish_the_sentence(s: Script, found: Findings) -> None:
                  "may simply be too short.")
         claims += [learning, ~solved]
     s.say("score", said, *claims, accuracy=accuracy, chance=chance)
+
+
+def describe_the_arc(s: Script, found: Findings, words: list[str], first: float,
+                     last: float) -> None:
+    """The arrow from the blank back to the first word, coloured by the gradient at each
+    end (the colour scale's dark end is the smallest)."""
+    cue = words[0]
+    if first < last:
+        s.describe("screen.signal", "An arrow curves from the blank back to {cue}, bright "
+                   "where it leaves and dark where it arrives, as the gradient is smaller "
+                   "there.", found.shrinks(MODEL), cue=cue)
+    elif first > last:  # grows, unless no gradient at all is left at the last word
+        s.describe("screen.signal", "An arrow curves from the blank back to {cue}, dark where "
+                   "it leaves and bright where it arrives, as the gradient is larger there.",
+                   *([found.grows(MODEL)] if last > 0 else []), cue=cue)
+    else:
+        s.describe("screen.signal", "An arrow curves from the blank back to {cue}, one colour "
+                   "all along, as the gradient is the same at both ends.", cue=cue)
 
 
 def favour_short_term(s: Script, found: Findings) -> None:
@@ -296,6 +357,19 @@ def judge_the_lengths(s: Script, found: Findings, lengths: list[int]) -> None:
 
 
 def read_the_lengths(s: Script, found: Findings, lengths: list[int]) -> None:
+    chance = found.number(f"{MODEL}.chance", "percent_text")
+    shortest = found.number(f"{MODEL}.sweep_accuracy[{lengths[0]}]", "percent_text")
+    if len(lengths) == 1:
+        s.describe("screen.scores", "One bar of tanh RNN accuracy, {p} at {n} words; a dashed "
+                   "line marks chance, {c}.", p=shortest,
+                   n=found.number("sweep_length[0]", "count"), c=chance)
+    else:
+        s.describe("screen.scores", "Bars of tanh RNN accuracy, one per sentence length, each "
+                   "labelled: {p} at {a} words, the shortest, to {q} at {b}, the longest; a "
+                   "dashed line marks chance, {c}.", p=shortest,
+                   a=found.number("sweep_length[0]", "count"),
+                   q=found.number(f"{MODEL}.sweep_accuracy[{lengths[-1]}]", "percent_text"),
+                   b=found.number("sweep_length[-1]", "count"), c=chance)
     first = found.number(f"{MODEL}.sweep_accuracy[{lengths[0]}]", "percent")
     values = {"shortest": found.number("sweep_length[0]", "count"), "first": first}
     if len(lengths) == 1:

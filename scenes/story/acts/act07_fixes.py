@@ -46,8 +46,19 @@ def compare_the_slopes(s: Script, found: Findings) -> None:
     s.show("power.note", "{n} slopes multiply to at most", bound, n=steps)
     s.show("power", "{peak}^{{{n}}} = {bound}", peak=found.number("sigmoid.slope_peak", "tex", 3),
            n=steps, bound=found.number(power, "tex"))
+    s.describe("screen.slopes", "Three curves against the input, the slopes of sigmoid, tanh "
+               "and ReLU, highest at {sigmoid}, {tanh} and {relu}; a dashed line marks {one}.",
+               sigmoid=found.number("sigmoid.slope_peak", "text", 3),
+               tanh=found.number("tanh.slope_peak", "text", 3),
+               relu=found.number("relu.slope_peak", "text", 3),
+               one=found.number("no_change", "text"))
     s.say("slopes.each", "Each step back multiplies the gradient by the activation's slope, "
           "and by W h.")
+    s.describe("screen.peak", "A dashed line marks the sigmoid's highest slope, labelled at "
+               "most {peak}; above the label, {peak_again} to the power {n} = {bound}.", bound,
+               peak=found.number("sigmoid.slope_peak", "text", 3),
+               peak_again=found.number("sigmoid.slope_peak", "text", 3), n=steps,
+               bound=found.number(power, "text"))
     s.say("slopes.peak", "The sigmoid's slope is at most {peak}: over {n} steps back, the "
           "slopes alone multiply to at most {bound}. W h multiplies in too, and can stretch "
           "the gradient back up. Tanh's slope reaches {tanh}; ReLU's is {relu} for positive "
@@ -63,6 +74,10 @@ def measure_the_activations(s: Script, found: Findings) -> None:
         show_name(s, found, f"name.measured[{m}]", m)
         s.show(f"bar[{m}]", "{r}", r=found.number(f"{m}.ratio", "tex"))
         s.show(f"score[{m}]", "accuracy {p}", p=found.number(f"{m}.accuracy", "percent_text"))
+    s.describe("screen.measured", "Three bars on a log scale, each the first word's gradient "
+               "over the last word's: the sigmoid RNN's {rnn_sigmoid}, the tanh RNN's "
+               "{rnn_tanh}, the ReLU RNN's {rnn_relu}.",
+               **{m: found.number(f"{m}.ratio", "text") for m in models})
     said, claims, values = judge_the_activations(found, models)
     s.say("measured", "We trained all three; each bar is the first word's gradient relative "
           "to the last word's. " + said, *claims, **values)
@@ -120,8 +135,13 @@ def start_at_the_identity(s: Script, found: Findings) -> None:
     s.show("cite", "Le, Jaitly & Hinton 2015: the IRNN")
     s.show("label.start", "at the start: identity, biases zero")
     s.show("label.end", "after training")
+    s.describe("screen.identity", "A heatmap of the recurrent weights at the start, the "
+               "identity matrix: a blue diagonal on dark cells.")
     s.say("identity", "The second fix, from Le, Jaitly and Hinton: identity recurrent "
           "weights, zero biases, and ReLU.")
+    s.describe("screen.diagonal", "An arrow leads to a second heatmap, the weights after "
+               "training, blue where positive, orange where negative, dark near zero; their "
+               "diagonal averages {d}.", d=found.number("irnn.diagonal", "text", 3))
     diagonal = found.number("irnn.diagonal", "words", 3)
     kept = found.identity_kept()
     mechanism = ("Each step then copies the hidden state forward, so through every active unit "
@@ -141,6 +161,12 @@ def compare_the_flow(s: Script, found: Findings) -> None:
     for i in (0, -1):
         s.show(f"when[{i}]", "training step {step}, each curve over its last word",
                step=found.number(f"irnn.grad_step[{i}]", "count"))
+    s.describe("screen.flow.start", "A log-scale chart of the gradient reaching each of {n} "
+               "words, each curve over its value at the last word, at training step {step}: "
+               "the tanh RNN's is {rnn_tanh} at the first word, the IRNN's {irnn}.",
+               n=found.number("irnn.grad_length", "count"),
+               step=found.number("irnn.grad_step[0]", "count"),
+               **{m: found.number(f"{m}.ratio_at[0]", "text") for m in ("rnn_tanh", "irnn")})
     tanh, mine = whose(found, "rnn_tanh")
     s.say("flow.start", f"At the start, {tanh}'s first-word gradient is {{tanh}}; the IRNN's "
           "is {irnn}.", *mine, tanh=found.number("rnn_tanh.ratio_at[0]", "share", 3),
@@ -148,6 +174,13 @@ def compare_the_flow(s: Script, found: Findings) -> None:
     for m in ("rnn_tanh", "irnn"):
         show_name(s, found, f"name.flow[{m}]", m)
         s.show(f"tag[{m}]", "accuracy {p}", p=found.number(f"{m}.accuracy", "percent_text"))
+    s.describe("screen.flow.end", "The curves change to training step {step}: the tanh RNN's "
+               "is now {rnn_tanh} at the first word, the IRNN's {irnn}; beside the names, "
+               "accuracy {tanh_p} and {irnn_p}.",
+               step=found.number("irnn.grad_step[-1]", "count"),
+               **{m: found.number(f"{m}.ratio_at[-1]", "text") for m in ("rnn_tanh", "irnn")},
+               tanh_p=found.number("rnn_tanh.accuracy", "percent_text"),
+               irnn_p=found.number("irnn.accuracy", "percent_text"))
     said, claims = [], []
     values = {m: found.number(f"{m}.accuracy", "percent") for m in ("rnn_tanh", "irnn")}
     tanh = found.vanishes("rnn_tanh")
@@ -189,6 +222,8 @@ def tease_the_gates(s: Script, found: Findings) -> None:
     for m in (*GATED, "rnn_tanh"):
         show_name(s, found, f"name.gates[{m}]", m)
         s.show(f"score.gates[{m}]", "{p}", p=found.number(f"{m}.accuracy", "percent_text"))
+    s.describe("screen.gates", "An LSTM cell diagram, the cell state running along its top "
+               "and the gates below it; the forget, input and output gates are highlighted.")
     s.say("gates", "The third fix changes the cell: gates that selectively add or remove "
           "information, as in LSTMs and GRUs.")
     judge_the_gates(s, found)

@@ -55,16 +55,44 @@ def introduce_the_cell(s: Script) -> None:
         s.say(f"intro.{i}", said)
 
 
+# What each block of the cell's build adds to the picture: the diagram's parts and, from the
+# forget gate on, each part's equation beside it (scenes/equations.py), read out in words.
+CELL_PARTS = {
+    "cell.state": "A cell diagram begins: a box with the cell state running across its top, "
+                  "the old cell state in at the left and the new one out at the right; below, "
+                  "the last hidden state and the input enter on one line.",
+    "cell.forget": "A forget gate, a sigmoid, joins and multiplies the cell state; beside the "
+                   "cell, its equation: f t is the sigmoid of W f times the last hidden state "
+                   "and the input, plus b f.",
+    "cell.input": "An input gate, also a sigmoid, joins, with its equation: i t is the sigmoid "
+                  "of W i times the last hidden state and the input, plus b i.",
+    "cell.candidate": "A tanh layer joins, with its equation: the candidate C tilde t is the "
+                      "tanh of W c times the last hidden state and the input, plus b c.",
+    "cell.update": "The input gate's product is added to the cell state, and the equation C t "
+                   "is f t times the old cell state, plus i t times C tilde t; the cell-state "
+                   "line is highlighted.",
+    "cell.output": "An output gate, a sigmoid, joins with its equation; then the cell state "
+                   "goes through a tanh and, times the output gate, leaves as the new hidden "
+                   "state: h t is o t times the tanh of C t.",
+}
+
+
 def build_the_cell(s: Script) -> None:
     s.show("note.gate", "zero: forget everything,  one: keep everything")
+    s.describe("screen.cell.state", CELL_PARTS["cell.state"])
     s.say("cell.state", "On top runs the cell state, the long-term memory. The last hidden "
           "state and new input feed four gates.")
+    s.describe("screen.cell.forget", CELL_PARTS["cell.forget"])
     s.say("cell.forget", "The forget gate's sigmoid gives a number between zero and one: zero "
           "forgets everything, one keeps everything.")
+    s.describe("screen.cell.input", CELL_PARTS["cell.input"])
     s.say("cell.input", "The input gate chooses what to store,")
+    s.describe("screen.cell.candidate", CELL_PARTS["cell.candidate"])
     s.say("cell.candidate", "and a tanh layer proposes candidate values.")
+    s.describe("screen.cell.update", CELL_PARTS["cell.update"])
     s.say("cell.update", "The cell state becomes the old state times the forget gate, plus the "
           "candidate times the input gate.")
+    s.describe("screen.cell.output", CELL_PARTS["cell.output"])
     s.say("cell.output", "The output gate picks what part of the cell state becomes the "
           "hidden state.")
 
@@ -87,6 +115,11 @@ def read_the_probe(s: Script, found: Findings) -> None:
     s.show("heading.probe", "A trained LSTM reads the sentence")
     s.show("label.forget", "forget gate\n(mean of {units})", units=units)
     steps = found.number(f"{MODEL}.probe_length", "count")
+    s.describe("screen.probe", "A bar chart over the {steps} words of the probe, each word "
+               "written under its bar: the forget gate after each word, the mean of {units} "
+               "units, on a scale from zero to one.",
+               steps=found.number(f"{MODEL}.probe_length", "count"),
+               units=found.number(f"{MODEL}.hidden_size", "count"))
     s.say("probe.read", "A real trained LSTM reads {a} {steps} word probe; bars show its forget "
           "gate, averaged over {units} units.", a=article(steps.text), steps=steps, units=units)
     own = found.own_kind()
@@ -143,6 +176,10 @@ def read_the_forget_gate(s: Script, found: Findings) -> None:
     else:
         change = "it stays higher, never below {low}"
         claims.append(found.forget_rises(MODEL))
+    dish = story.first_dish if story.first_dish is not None else at.first_dish
+    s.describe("screen.gate", "On the chart, {dish} flashes; then a box frames the bars at "
+               "{at}, the lowest of them {low}.", dish=name_word(words, dish), at=values["at"],
+               low=found.number(f"{MODEL}.forget_low", "text", digits))
     template = lead + level + ". At <bookmark mark='name'/>{at}, " + change + "."
     s.say("probe.gate", template, *claims, **used(template, values))
 
@@ -151,6 +188,10 @@ def read_the_input_gate(s: Script, found: Findings) -> None:
     widest = found.input_widest(MODEL)
     if widest.holds and found.tutorial.at.name > 0:
         s.show("label.input", "input gate")
+        s.describe("screen.input", "A line across the chart traces the input gate, the mean "
+                   "of the units after each word; its highest point, {peak}, comes at or after "
+                   "{name}.", widest, peak=found.number(f"{MODEL}.input_peak", "text"),
+                   name=name_word(words_of(found), found.tutorial.at.name))
         s.say("probe.input", "The input gate opens widest there, {peak}.", widest,
               peak=found.number(f"{MODEL}.input_peak"))
 
@@ -171,6 +212,7 @@ def read_the_answer(s: Script, found: Findings) -> None:
     right = found.probe_right(MODEL)
     settled = found.settles(MODEL)
     s.show("title.answer", "the model's answer after each word")
+    describe_the_answer(s, found, words, settled)
     wrong = ("; the right answer is {target}", ~right) if not right.holds else ("", right)
     values = {"final": final, "target": target, "first": FIRST_ANSWER,
               "name": name_word(words, at.name)}
@@ -210,6 +252,31 @@ def read_the_answer(s: Script, found: Findings) -> None:
         claims.append(first if first.holds else ~first)
     template = "Below, its answer after each word: " + said + wrong[0] + "."
     s.say("probe.answer", template, *claims, **used(template, values))
+
+
+def describe_the_answer(s: Script, found: Findings, words: list[str],
+                        settled: int | None) -> None:
+    """The chart of the model's answer after each word: a curve for its last answer and,
+    where it held another before, one for that; the label where the last answer leads."""
+    at = found.tutorial.at
+    classes = found.data.vocab["cuisine"]["classes"]
+    final = classes[at.final]
+    values = {"final": final, "final_again": final,
+              "end": found.number(f"{MODEL}.final_answer_p[-1]", "percent_text")}
+    if at.first != at.final:
+        template = ("Below, a second chart on the same words, from zero to one: the model's "
+                    "probability for {first} and for {final} after each word; {final_again} "
+                    "ends at {end}.")
+        values["first"] = classes[at.first]
+    else:
+        template = ("Below, a second chart on the same words, from zero to one: the model's "
+                    "probability for {final} after each word, ending at {end}.")
+        del values["final_again"]
+    if settled is not None:
+        template += " At {word}, a label reads {final_mark} {p}."
+        values |= {"word": name_word(words, settled), "final_mark": final,
+                   "p": found.number(f"{MODEL}.final_answer_p[{settled}]", "percent_text")}
+    s.describe("screen.answer", template, **values)
 
 
 def used(template: str, values: dict) -> dict:

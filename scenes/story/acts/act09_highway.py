@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from string import Formatter
 
-from bundle.contract import SWEEP_MODELS, SWEEP_SEQ_LEN
+from bundle.contract import SWEEP_MODELS, SWEEP_SEQ_LEN, grad_key
 
 from ..findings import Finding, Findings
 from ..names import MODEL_NAMES, model_name
@@ -53,6 +53,9 @@ def script(found: Findings) -> Script:
 
 
 def open_the_highway(s: Script, found: Findings) -> None:
+    s.describe("screen.cell.add", "The LSTM cell diagram again, its cell-state line "
+               "highlighted; below it, the update equation: C t is f t times the old cell state, "
+               "plus i t times C tilde t.")
     lstm, rnn = found.solved(LSTM), found.solved(RNN)
     how = ("It is updated by addition: the old cell state, scaled by the forget gate, plus "
            "something new.")
@@ -64,6 +67,9 @@ def open_the_highway(s: Script, found: Findings) -> None:
     else:
         s.say("cell.add", "How are the gates meant to help? Look at the cell state again. "
               + how, ~lstm)
+    s.describe("screen.cell.slope", "A second equation: the derivative of the cell state by "
+               "the one before is f t, plus indirect paths; an arrow points back along the "
+               "cell-state line, and the forget gate's multiplication is highlighted.")
     s.say("cell.slope", "So the gradient from one <bookmark mark='cell'/>cell state to the one "
           "before is simply the <bookmark mark='forget'/>forget gate, plus some indirect paths "
           "through the gates.")
@@ -114,6 +120,10 @@ def compare_gradients(s: Script, found: Findings) -> None:
     rnn_claim, lstm_claim = whose(found, RNN)[1], whose(found, LSTM)[1]
     s.show("label.rnn_tanh", "{name} hidden state", rnn_claim, name=label(found, RNN))
     s.show("label.lstm", "{name} cell state", lstm_claim, name=label(found, LSTM))
+    describe_the_curve(s, found, "screen.grad.lead", RNN, "h", "A chart over the {steps} "
+                       "words: the gradient reaching each word over its value at the last "
+                       "word, on a log scale. First, the tanh RNN's hidden-state curve",
+                       steps=found.number(f"{RNN}.grad_length", "count"))
     highway, vanishes = found.highway(), found.vanishes(RNN)
     same = found.same_probe(LSTM)
     where = "on the same {steps} word sentence" if same.holds else "on {steps} word sentences"
@@ -131,6 +141,8 @@ def compare_gradients(s: Script, found: Findings) -> None:
 
 def compare_the_curves(s: Script, found: Findings) -> None:
     """The tanh RNN's gradient at the first word, and the LSTM cell state's."""
+    describe_the_curve(s, found, "screen.grad.compare", LSTM, "c", "A dot and its value mark "
+                       "where each curve starts. Then the LSTM's cell-state curve")
     rnn, rnn_claim = whose(found, RNN, capital=True)
     lstm, lstm_claim = whose(found, LSTM, capital=True)
     ratio = found.ratio(RNN)
@@ -175,6 +187,26 @@ def compare_the_curves(s: Script, found: Findings) -> None:
     s.say("grad.compare", said, *claims, **used(said, values))
 
 
+def describe_the_curve(s: Script, found: Findings, key: str, model: str, state: str,
+                       lead: str, **values) -> None:
+    """``lead`` (a template), then where ``model``'s ``state`` curve on the gradient chart
+    lies: a log scale has no place for an exact zero, so the line leaves such words out, and
+    a curve that is zero everywhere (no gradient even at the last word) lies on the floor."""
+    norms = found.data[grad_key(model, state)][-1]
+    if norms[-1] <= 0:
+        said = ", exactly zero everywhere, lies along the chart's floor."
+    elif norms[0] <= 0:
+        said = " skips the words where it is exactly zero, the first word among them."
+    elif state == "c":
+        said = " is {first} at the first word, its lowest {low}."
+        values |= {"first": found.number(f"{model}.c_ratio", "text"),
+                   "low": found.number(f"{model}.c_relative_min", "text")}
+    else:
+        said = " is {first} at the first word."
+        values["first"] = found.number(f"{model}.ratio", "text")
+    s.describe(key, lead + said, **values)
+
+
 # -------------------------------------------------------------------------- the training
 
 
@@ -183,6 +215,16 @@ def compare_training(s: Script, found: Findings) -> None:
     s.show("axis.step", "training step")
     chance = found.number(f"{RNN}.chance", "percent")
     s.show("label.chance", "chance {p}", p=found.number(f"{RNN}.chance", "percent_text"))
+    ends = {f"a{i}": found.number(f"{m}.accuracy", "percent_text")
+            for i, m in enumerate(TRAINING_ORDER)}
+    longest = max(SWEEP_MODELS, key=found.train_steps)
+    s.describe("screen.train", "Held-out accuracy against training step, up to step {n}: "
+               + ", ".join(("the {name}'s curve ends at {{a{i}}}" if i == 0 else
+                            "the {name}'s at {{a{i}}}").format(name=MODEL_NAMES[m], i=i)
+                           for i, m in enumerate(TRAINING_ORDER))
+               + "; a dashed line marks chance, {chance}.",
+               n=found.number(f"{longest}.train_steps", "count"),
+               chance=found.number(f"{RNN}.chance", "percent_text"), **ends)
     solved = [found.solved(m) for m in (LSTM, GRU)]
     highway = found.highway()
     parts, values, claims = [], {"chance": chance}, []
@@ -348,6 +390,19 @@ def sweep_the_length(s: Script, found: Findings) -> None:
     if own in models:
         base = (" (the base bundle's reference runs: its " + MODEL_NAMES[own] + " is not your "
                 "model)")
+    names = [MODEL_NAMES[m] for m in models]
+    rows = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(lengths) == 1:
+        s.describe("screen.sweep", "A table of final accuracy: one row per model, the "
+                   "{rows}, and one column, {n} words; each cell shows its percentage, shaded "
+                   "from dark for low to bright for high.", rows=rows,
+                   n=found.number("sweep_length[0]", "count"))
+    else:
+        s.describe("screen.sweep", "A table of final accuracy: one row per model, the {rows}, "
+                   "and one column per sentence length, from {a} to {b} words; each cell shows "
+                   "its percentage, shaded from dark for low to bright for high.", rows=rows,
+                   a=found.number("sweep_length[0]", "count"),
+                   b=found.number("sweep_length[-1]", "count"))
     if len(lengths) == 1:
         values["only"] = found.number("sweep_length[0]", "count")
         lead = "Finally, the length sweep" + base + ": in this run each model trained at one "

@@ -5,6 +5,7 @@ trained it."""
 
 from __future__ import annotations
 
+import re
 from string import Formatter
 
 from ..findings import Finding, Findings
@@ -28,6 +29,11 @@ REFERENCES = (
      "A Simple Way to Initialize Recurrent Networks of Rectified Linear Units (IRNN)"),
 )
 TUTORIAL_AUTHOR = "Masud Rana"
+# REFERENCES' authors as the transcript names them (its lines hold no digits but years, so
+# the course goes without its number), and where each reference's year is.
+REFERENCE_AUTHORS = ("colah's blog", "Medium", "Bengio, Simard and Frasconi", "MIT's course",
+                     "Hochreiter and Schmidhuber", "Le, Jaitly and Hinton")
+YEAR = re.compile(r"\((\d{4})\)")
 
 
 def used(template: str, values: dict) -> dict:
@@ -198,6 +204,10 @@ def sum_up_the_gru(s: Script, found: Findings) -> None:
 
 def list_the_references(s: Script, found: Findings) -> None:
     s.show("heading.references", "References")
+    listed = "; ".join(f"{who}, {YEAR.search(authors).group(1)}"
+                       for who, (authors, _) in zip(REFERENCE_AUTHORS, REFERENCES, strict=True))
+    s.describe("screen.references", "A list of references, each with its authors and year "
+               "over its title: " + listed + ".")
     s.say("references", "The tutorial draws on colah's blog, a Medium deep dive, Bengio, "
           "Simard and Frasconi's 1994 paper, and MIT's course. We add the original LSTM and "
           "IRNN papers.")
