@@ -1,6 +1,6 @@
 """What YouTube asks of an upload, checked on every build's outputs.
 
-The rules, as YouTube's help pages give them (checked 2026-12):
+The rules, as we read YouTube's help pages (not re-read online from this machine):
 
 - Chapters (timestamps in the description): the first at 0:00, at least three, in
   ascending order, each at least 10 seconds long. One broken rule and YouTube shows no

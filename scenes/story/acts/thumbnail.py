@@ -19,10 +19,9 @@ def script(found: Findings) -> Script:
         s.show("title", "Gradients vanish. LSTMs keep them.", vanishes, highway)
     elif vanishes.holds:
         s.show("title", "Gradients vanish, even in LSTMs", vanishes, ~highway)
-    elif highway.holds:
-        s.show("title", "How far gradients travel back", ~vanishes, highway)
     else:
-        s.show("title", "How far gradients travel back", ~vanishes, ~highway)
+        s.show("title", "How far gradients travel back", ~vanishes,
+               highway if highway.holds else ~highway)
     for key, kind, state, ratio in (("rnn", RNN, "hidden state", f"{RNN}.ratio"),
                                     ("lstm", LSTM, "cell state", f"{LSTM}.c_ratio")):
         s.show(f"label.{key}", "{name} " + state, name=label(found, kind))
