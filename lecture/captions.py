@@ -22,7 +22,7 @@ import webvtt
 
 from scenes.story.script import INERT
 
-__all__ = ["Cue", "read_srt", "seconds_of", "shifted", "to_srt", "to_vtt", "vtt_time"]
+__all__ = ["MIN_CUE", "Cue", "read_srt", "seconds_of", "shifted", "to_srt", "to_vtt", "vtt_time"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,13 @@ class Cue:
     start: float  # seconds
     end: float
     text: str
+
+
+# A cue cut to less than this is dropped: a cue that ends a moment after a slide begins
+# (speech timing puts a sentence's end past the next bookmark by a few milliseconds) would be
+# a zero-length cue at 0 in the slide's file, which nobody can read and which browsers order
+# before the slide's real first cue (they sort equal starts by end, latest first).
+MIN_CUE = 0.05  # seconds
 
 
 def read_srt(path: Path) -> list[Cue]:
@@ -42,11 +49,11 @@ def read_srt(path: Path) -> list[Cue]:
 
 def shifted(cues: list[Cue], start: float, end: float | None, by: float) -> list[Cue]:
     """The cues that show between ``start`` and ``end`` (None: no end), cut to them and moved
-    by ``by`` seconds."""
+    by ``by`` seconds; one left shorter than :data:`MIN_CUE` is dropped."""
     out = []
     for cue in cues:
         a, b = max(cue.start, start), cue.end if end is None else min(cue.end, end)
-        if a < b:
+        if b - a >= MIN_CUE:
             out.append(Cue(a + by, b + by, cue.text))
     return out
 

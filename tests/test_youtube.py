@@ -15,7 +15,7 @@ import webvtt
 from PIL import Image
 
 from lecture.assemble import SceneClip
-from lecture.captions import Cue, seconds_of, shifted, to_srt, to_vtt
+from lecture.captions import MIN_CUE, Cue, seconds_of, shifted, to_srt, to_vtt
 from lecture.cli import main
 from lecture.transcript import chapters_of, to_html, to_markdown
 from lecture.youtube import check_chapters, check_thumbnail, check_video, top_level_boxes
@@ -167,6 +167,12 @@ def test_a_slide_takes_its_cues_cut_and_moved_to_its_start():
     assert shifted(CUES[:2], 2.0, 10.0, -2.0) == [Cue(0.0, 0.5, CUES[0].text),
                                                   Cue(2.6 - 2.0, 8.0, CUES[1].text)]
     assert shifted(CUES, 3000.0, None, 0.0) == [CUES[2]]
+
+
+def test_a_cue_ending_just_after_a_slide_begins_stays_with_the_slide_before():
+    tail = CUES[0].end - MIN_CUE / 5  # a sentence's end a few ms past the next bookmark
+    assert [c.text for c in shifted(CUES, tail, None, -tail)] == [c.text for c in CUES[1:]]
+    assert shifted(CUES, CUES[0].end - 2 * MIN_CUE, None, 0.0)[0].text == CUES[0].text
 
 
 # ----------------------------------------------------------------- transcript

@@ -301,10 +301,10 @@ def describe_the_arc(s: Script, found: Findings, words: list[str], first: float,
     cue = words[0]
     if first < last:
         s.describe("screen.signal", "An arrow curves from the blank back to {cue}, bright "
-                   "where it leaves and dark where it arrives, as the gradient is smaller "
+                   "where it leaves and dim where it arrives, as the gradient is smaller "
                    "there.", found.shrinks(MODEL), cue=cue)
     elif first > last:  # grows, unless no gradient at all is left at the last word
-        s.describe("screen.signal", "An arrow curves from the blank back to {cue}, dark where "
+        s.describe("screen.signal", "An arrow curves from the blank back to {cue}, dim where "
                    "it leaves and bright where it arrives, as the gradient is larger there.",
                    *([found.grows(MODEL)] if last > 0 else []), cue=cue)
     else:
