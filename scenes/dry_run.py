@@ -88,6 +88,9 @@ def _parts(animations) -> Iterator[Animation]:
 
 def _finish(scene: LectureScene, animation: Animation) -> None:
     if isinstance(animation, AnimationGroup):
+        if not animation.animations:  # as a real render stops (a bundle with nothing to show)
+            raise ValueError(f"Trying to play {animation} without animations, this is not "
+                             "supported. Please add at least one subanimation.")
         for part in animation.animations:
             _finish(scene, part)
     elif isinstance(animation, POINTERS):

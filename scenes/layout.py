@@ -1,4 +1,6 @@
-"""Layout checks: no text leaves the frame, no text overlaps other text.
+"""Layout checks: no text leaves the frame, no text overlaps other text, and no text sits
+in the bottom-right corner where YouTube draws the video's duration
+(:attr:`~scenes.theme.Layout.badge_left`, :attr:`~scenes.theme.Layout.badge_top`).
 
 :class:`~scenes.lecture_scene.LectureScene` runs :func:`layout_problems` on what is on
 screen at the end of every animation. With ``LECTURE_LAYOUT=strict`` (the tests) a problem
@@ -12,7 +14,9 @@ from collections.abc import Iterable
 from manim import DL, UR, DecimalNumber, Mobject, SingleStringMathTex, Text, config
 from manim.mobject.text.text_mobject import MarkupText, Paragraph
 
-__all__ = ["LayoutError", "layout_problems", "text_mobjects", "text_of"]
+from .theme import LAYOUT
+
+__all__ = ["LayoutError", "in_badge_corner", "layout_problems", "text_mobjects", "text_of"]
 
 TEXT_TYPES = (Text, MarkupText, Paragraph, SingleStringMathTex, DecimalNumber)
 TOLERANCE = 0.02  # scene units; boxes may touch
@@ -61,6 +65,12 @@ def describe(m: Mobject) -> str:
     return repr(text[:40]) if text is not None else type(m).__name__
 
 
+def in_badge_corner(right: float, bottom: float) -> bool:
+    """Whether a box whose right edge and bottom are these reaches under the badge."""
+    return (right > LAYOUT.badge_left + TOLERANCE
+            and bottom < LAYOUT.badge_top - TOLERANCE)
+
+
 def layout_problems(mobjects: Iterable[Mobject]) -> list[str]:
     texts = text_mobjects(mobjects)
     half_w, half_h = config.frame_width / 2, config.frame_height / 2
@@ -73,6 +83,9 @@ def layout_problems(mobjects: Iterable[Mobject]) -> list[str]:
                 or y0 < -half_h - TOLERANCE or y1 > half_h + TOLERANCE):
             problems.append(f"{describe(m)} leaves the frame "
                             f"(x {x0:.2f}..{x1:.2f}, y {y0:.2f}..{y1:.2f})")
+        elif in_badge_corner(x1, y0):
+            problems.append(f"{describe(m)} sits in the duration badge's corner "
+                            f"(x to {x1:.2f}, y from {y0:.2f})")
     for i in range(len(texts)):
         for j in range(i + 1, len(texts)):
             a, b = boxes[i], boxes[j]

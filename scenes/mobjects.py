@@ -79,7 +79,7 @@ def fit_right(mobject, right: float | None = None):
     """Scale ``mobject`` down about its left edge (never up) so that it ends before
     ``right`` (the safe frame's right edge by default): a picture placed beside another
     whose words came from the bundle."""
-    right = config.frame_width / 2 - LAYOUT.margin if right is None else right
+    right = LAYOUT.right if right is None else right
     room = right - mobject.get_left()[0]
     if 0 < room < mobject.width:
         mobject.scale(room / mobject.width, about_edge=LEFT)
@@ -89,7 +89,7 @@ def fit_right(mobject, right: float | None = None):
 def keep_in_frame(mobject):
     """Shift ``mobject`` sideways just enough to sit inside the safe frame (a label placed
     under a chart's first or last bar, its word from the bundle)."""
-    edge = config.frame_width / 2 - LAYOUT.margin
+    edge = LAYOUT.right
     left, right = mobject.get_left()[0], mobject.get_right()[0]
     if left < -edge:
         mobject.shift(RIGHT * (-edge - left))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import ManimColor, interpolate_color
+from manim import ManimColor, config, interpolate_color
 
 from .story.numbers import log_fraction
 
@@ -88,6 +88,38 @@ class Layout:
     buff: float = 0.25
     cell_size: float = 0.9  # an RNN cell's box in the unrolled chain
     vector_cell: float = 0.16  # one entry of a hidden-state vector
+    # YouTube draws the video's duration over its bottom-right corner (thumbnails, the
+    # feed): about 11 % of the width and 10 % of the height there; kept clear, with room to
+    # spare, are the right 18 % and the lowest 12.5 %
+    badge_width: float = 0.18
+    badge_height: float = 0.125
+
+    # the title-safe area: the frame less the margin (Manim's frame is 16:9 at every quality)
+    @property
+    def left(self) -> float:
+        return -config.frame_width / 2 + self.margin
+
+    @property
+    def right(self) -> float:
+        return config.frame_width / 2 - self.margin
+
+    @property
+    def top(self) -> float:
+        return config.frame_height / 2 - self.margin
+
+    @property
+    def bottom(self) -> float:
+        return -config.frame_height / 2 + self.margin
+
+    @property
+    def badge_left(self) -> float:
+        """Where the badge's corner begins, from the left, in scene units."""
+        return config.frame_width * (0.5 - self.badge_width)
+
+    @property
+    def badge_top(self) -> float:
+        """The badge's top edge; a picture that spans the frame's width stays above it."""
+        return -config.frame_height * (0.5 - self.badge_height)
 
 
 @dataclass(frozen=True)

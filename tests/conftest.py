@@ -28,7 +28,8 @@ def quick_bundle(tmp_path_factory):
 def story(tmp_path_factory):
     """Every act, run without rendering, on the default bundle (``"default"``), on each
     bundle of the story matrix (tests/support/variants.py) and on the random bundles drawn
-    at the contract's edges (``"random-<i>"``, tests/support/random_bundles.py):
+    at the contract's edges (``"random-<i>"``, tests/support/random_bundles.py) and the
+    synthetic ones drawn across the outcomes (``"synthetic-<i>"``, tests/support/synthetic.py):
     ``{(bundle name, act name): (bundle,
     transcript or the one-line error it raised)}``. One pool of processes for all of them;
     an act whose inputs are equal in two bundles says the same, so it runs once."""
@@ -36,11 +37,13 @@ def story(tmp_path_factory):
     from scenes.acts import ACTS
     from tests.support.previews import preview_all
     from tests.support.random_bundles import DRAWN, write_random
+    from tests.support.synthetic import SYNTHETIC_DRAWN, write_synthetic
     from tests.support.variants import MATRIX, make_bundles
 
     matrix = tmp_path_factory.mktemp("matrix")
     paths = {"default": DEFAULT_BUNDLE, **make_bundles(MATRIX, matrix),
-             **{f"random-{i}": write_random(i, matrix) for i in DRAWN}}
+             **{f"random-{i}": write_random(i, matrix) for i in DRAWN},
+             **{f"synthetic-{i}": write_synthetic(i, matrix).root for i in SYNTHETIC_DRAWN}}
     bundles = {name: load_bundle(path) for name, path in paths.items()}
     first_of = {}
     for name, bundle in bundles.items():

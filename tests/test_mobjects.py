@@ -21,6 +21,7 @@ from scenes.mobjects import (
     LstmCell,
     RnnCell,
     UnrolledChain,
+    fit_width,
     get_backward_arrows,
     get_heatmap,
     get_polyline,
@@ -36,7 +37,7 @@ from scenes.story.numbers import (
     percent_to_words,
     share_to_words,
 )
-from scenes.theme import PALETTE, grad_to_color, signed_to_color, value_to_color
+from scenes.theme import LAYOUT, PALETTE, grad_to_color, signed_to_color, value_to_color
 
 __module_test__ = "mobjects"
 
@@ -149,6 +150,19 @@ def test_layout_finds_text_off_frame_and_overlapping():
     assert layout_problems([c]) == []
     hidden = Text("hidden").set_opacity(0)
     assert layout_problems([hidden, Text("hidden too")]) == []
+
+
+def test_layout_keeps_text_out_of_the_duration_badge():
+    corner = Text("0:42").move_to([LAYOUT.right - 0.3, LAYOUT.bottom + 0.2, 0])
+    assert layout_problems([corner]) == [
+        f"'0:42' sits in the duration badge's corner (x to {corner.get_right()[0]:.2f}, "
+        f"y from {corner.get_bottom()[1]:.2f})"]
+    # the same line at the bottom left, or at the right above the badge, is fine
+    assert layout_problems([corner.copy().set_x(LAYOUT.left + 1)]) == []
+    assert layout_problems([corner.copy().set_y(LAYOUT.badge_top + 0.3)]) == []
+    # a centred line across the frame's foot reaches into the corner too
+    wide = Text("Every number came from models trained by this program, seed 0 ...")
+    assert layout_problems([fit_width(wide).set_y(LAYOUT.bottom + 0.2)])
 
 
 @pytest.mark.parametrize("size", [2, 7])

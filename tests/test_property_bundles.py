@@ -16,6 +16,7 @@ from scenes.acts import ACTS
 from scenes.story.acts import script_for
 from scenes.story.findings import Findings
 from tests.support.random_bundles import DRAWN, random_bundle, words_of, write_random
+from tests.support.synthetic import SYNTHETIC_DRAWN
 
 SCRIPTED = 300  # all ten acts of 300 bundles: 12 s in CI
 
@@ -49,4 +50,14 @@ def test_every_act_scripts_every_random_bundle():
 def test_every_act_draws_a_random_bundle(act, i, story):
     _, transcript = story[f"random-{i}", act.name]
     assert not isinstance(transcript, str), transcript  # a LayoutError, in one line
+    assert transcript.blocks and transcript.texts
+
+
+@pytest.mark.parametrize("i", SYNTHETIC_DRAWN)
+@pytest.mark.parametrize("act", ACTS, ids=[a.name for a in ACTS])
+def test_every_act_draws_a_synthetic_bundle(act, i, story):
+    """Drawn as a render draws it: an animation of nothing to show (an empty LaggedStart)
+    stops a real render, and the preview too."""
+    _, transcript = story[f"synthetic-{i}", act.name]
+    assert not isinstance(transcript, str), transcript
     assert transcript.blocks and transcript.texts

@@ -10,7 +10,7 @@ from scenes.lecture_scene import LectureScene
 from scenes.mobjects import fit_width, get_caption, get_heading
 from scenes.story.findings import small_factors
 from scenes.story.numbers import digits_to_differ, factor_to_tex, number_to_tex
-from scenes.theme import PALETTE, SIZES, TIMING
+from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING
 
 
 def sigmoid(z):
@@ -101,18 +101,33 @@ class TrainingFeedForward(LectureScene):
         self.step_down_the_loss()
 
     def tag(self, text: str, color: str = PALETTE.accent) -> MathTex:
-        return MathTex(text, font_size=SIZES.label * 1.2, color=color)
+        return MathTex(text, font_size=SIZES.label * 1.3, color=color)
+
+    def place_below(self, group: Mobject, buff: float = 0.0) -> Mobject:
+        """Centre ``group`` in the frame below the diagram and its tags, scaled down (never
+        up) to fit there: the equations of each step fill the lower part of the frame."""
+        top = self.tags_bottom - 0.35 - buff
+        bottom = LAYOUT.bottom
+        fit_width(group)
+        if group.height > top - bottom:
+            group.scale_to_fit_height(top - bottom)
+        return group.move_to([0, (top + bottom) / 2, 0])
 
     def show_the_network(self):
         ff = self.ff
         self.heading = get_heading(self.script["heading.network"])
-        self.diagram = NeuronDiagram().scale(1.15).shift(UP * 1.4)
-        d = self.diagram
+        # the diagram spans the frame's width under the heading, and stays there while the
+        # equations of the next steps fill the frame below it
+        self.diagram = d = NeuronDiagram().scale(1.4)
+        d.set_x(0).shift(UP * (self.heading.get_bottom()[1] - 0.3 - d.get_top()[1]))
         self.x_tag = self.tag(f"x = {number_to_tex(ff['x'], 3)}").next_to(d.input, DOWN, buff=0.2)
         self.w_tag = self.tag(f"w = {number_to_tex(ff['w'], 3)}").next_to(d.weight, DOWN,
                                                                         buff=0.15)
         self.b_tag = self.tag(f"b = {number_to_tex(ff['b'], 3)}").next_to(d.bias, RIGHT, buff=0.15)
         self.b_tag.align_to(d.bias, DOWN)
+        # y-hat's tag and y-true's under it come in the next steps: room is kept for them
+        self.tags_bottom = min(self.b_tag.get_bottom()[1],
+                               d.y_hat.get_bottom()[1] - 0.25 - 2 * self.x_tag.height - 0.15)
         with self.narrate("network"):
             self.play(FadeIn(self.heading))
             self.play(LaggedStart(*(FadeIn(m) for m in (d.input, d.weight, d.w, d.bias, d.b,
@@ -129,7 +144,8 @@ class TrainingFeedForward(LectureScene):
                          rf"{factor_to_tex(ff['b'], 3)}", "=", number_to_tex(ff["z"], 3)),
             get_equation(r"\hat{y}", "=", "f(z)", "=", rf"\sigma({number_to_tex(ff['z'], 3)})",
                          "=", number_to_tex(ff["y_hat"], 3)),
-        ).arrange(DOWN, buff=0.45, aligned_edge=LEFT).move_to(DOWN * 1.6)
+        ).arrange(DOWN, buff=0.6, aligned_edge=LEFT)
+        self.place_below(lines.scale(1.15))
         self.y_tag = self.tag(rf"\hat{{y}} = {number_to_tex(ff['y_hat'], 3)}").next_to(
             d.y_hat, DOWN, buff=0.25)
         with self.narrate("forward"):
@@ -148,9 +164,8 @@ class TrainingFeedForward(LectureScene):
         ours = get_equation(r"L", "=", rf"\left({number_to_tex(ff['y_true'], 3)} - "
                             rf"{number_to_tex(ff['y_hat'], 3)}\right)^2", "=",
                             number_to_tex(ff["loss"], 3))
-        VGroup(general, ours).arrange(DOWN, buff=0.5).move_to(DOWN * 1.7)
-        note = get_caption(self.script["note.samples"], SIZES.small).next_to(
-            ours, RIGHT, buff=0.5)
+        note = get_caption(self.script["note.samples"], SIZES.label * 1.1)
+        self.place_below(VGroup(general, ours, note).arrange(DOWN, buff=0.4).scale(1.15))
         true_tag = self.tag(rf"y_{{\text{{true}}}} = {number_to_tex(ff['y_true'], 3)}",
                             PALETTE.text).next_to(self.y_tag, DOWN, buff=0.15)
         with self.narrate("loss.general"):
@@ -167,7 +182,7 @@ class TrainingFeedForward(LectureScene):
         rule = get_equation(r"\frac{\partial L}{\partial w}", "=",
                             r"\frac{\partial L}{\partial \hat{y}}", r"\cdot",
                             r"\frac{\partial \hat{y}}{\partial z}", r"\cdot",
-                            r"\frac{\partial z}{\partial w}").move_to(DOWN * 1.2)
+                            r"\frac{\partial z}{\partial w}")
         factors = [rule[2], rule[4], rule[6]]
         values = [ff["dloss_dyhat"], ff["dyhat_dz"], ff["dz_dw"]]
         product = get_equation("=", factor_to_tex(values[0], 3), r"\times",
@@ -175,6 +190,10 @@ class TrainingFeedForward(LectureScene):
                                "=", number_to_tex(ff["dloss_dw"], 3))
         product.set_color(PALETTE.gradient).next_to(rule, DOWN, buff=0.45)
         product.align_to(rule[1], LEFT)
+        # the next step's line goes under these two: the three are laid out together
+        self.small_line = self.get_small_line()
+        self.small_line.next_to(VGroup(rule, product), DOWN, buff=0.5)
+        self.place_below(VGroup(rule, product, self.small_line).scale(1.15))
         numbers = VGroup(product[0], product[1], product[3], product[5])
         dots = VGroup(product[2], product[4])
         total = product[6:]
@@ -192,15 +211,19 @@ class TrainingFeedForward(LectureScene):
         self.wait(TIMING.pause)
         self.chain = VGroup(rule, numbers, dots, total)
 
-    def multiply_small_numbers(self):
-        self.next_section("Small times small")
+    def get_small_line(self) -> MathTex:
+        """The links below one in size, multiplied: the product in accent."""
         ff = self.ff
         small = small_factors([ff["dloss_dyhat"], ff["dyhat_dz"], ff["dz_dw"]])
         product = float(np.prod(small))
         line = get_equation(r" \times ".join(number_to_tex(v, 3) for v in small), "=",
                             number_to_tex(product, 3), colors={})
         line[-1].set_color(PALETTE.accent)
-        line.next_to(self.chain, DOWN, buff=0.5)
+        return line
+
+    def multiply_small_numbers(self):
+        self.next_section("Small times small")
+        line = self.small_line  # placed under the chain rule, with it
         with self.narrate("small"):
             self.play(Write(line))
             self.play(Circumscribe(line[-1], color=PALETTE.accent))
@@ -224,17 +247,22 @@ class TrainingFeedForward(LectureScene):
             get_equation(rf"= {number_to_tex(ff['b'], db)} - {number_to_tex(ff['lr'], 3)} "
                          rf"\times {factor_to_tex(ff['dloss_db'], 3)} = "
                          rf"{number_to_tex(ff['b_next'], db)}", size=SIZES.label * 1.3),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
-        fit_width(rules, 6.2).to_edge(LEFT, buff=0.6).shift(DOWN * 0.3)
-        eta = get_caption(self.script["note.eta"], SIZES.small).next_to(
-            rules, DOWN, buff=0.45, aligned_edge=LEFT)
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.55)
+        # the rules fill the left half of the frame, the loss curve the right half
+        middle = (heading.get_bottom()[1] - config.frame_height / 2 + LAYOUT.margin) / 2
+        fit_width(rules.scale(1.2), 6.4).to_edge(LEFT, buff=LAYOUT.margin)
+        eta = get_caption(self.script["note.eta"], SIZES.label * 1.1)
+        VGroup(rules, eta.next_to(rules, DOWN, buff=0.6, aligned_edge=LEFT)).set_y(middle)
 
         w, w_next, slope = ff["w"], ff["w_next"], ff["dloss_dw"]
         half = max(0.6, 5 * abs(w_next - w))
-        plot = LossCurve(ff["x"], ff["b"], ff["y_true"], w - half, w + half)
-        plot.to_edge(RIGHT, buff=0.9).shift(DOWN * 0.2)
-        held = get_caption(self.script["note.held"], SIZES.small).next_to(
-            plot, DOWN, buff=0.6)
+        plot = LossCurve(ff["x"], ff["b"], ff["y_true"], w - half, w + half, width=5.7,
+                         height=4.3)
+        plot.to_edge(RIGHT, buff=LAYOUT.margin)
+        plot.shift(UP * (heading.get_bottom()[1] - 0.3 - plot.get_top()[1]))
+        # under the values marked on the w axis, clear of the player's corner badge
+        held = get_caption(self.script["note.held"], SIZES.label * 1.1).next_to(
+            plot.axes, DOWN, buff=0.7, aligned_edge=LEFT)
         dot = Dot(plot.point(w), radius=0.11, color=PALETTE.accent)
         ghost = dot.copy().set_opacity(0.35)
         dx = 0.45 * half

@@ -6,10 +6,22 @@ from bundle.contract import grad_key, param_key, scalar_key
 from scenes.acts import act_named
 from scenes.equations import get_equation
 from scenes.lecture_scene import LectureScene
-from scenes.mobjects import UnrolledChain, get_backward_arrows, get_heading, get_heatmap, get_text
+from scenes.mobjects import (
+    UnrolledChain,
+    fit_right,
+    fit_width,
+    get_backward_arrows,
+    get_heading,
+    get_heatmap,
+    get_text,
+)
 from scenes.story.acts.act04_bptt import STEPS, scalar_cases
 from scenes.story.findings import step_factors
-from scenes.theme import PALETTE, SIZES, SYMBOL_COLORS, TIMING
+from scenes.theme import LAYOUT, PALETTE, SIZES, SYMBOL_COLORS, TIMING
+
+EQUATION = SIZES.equation * 1.2  # the act's equations, big enough to read beside the chain
+FACT = SIZES.body * 1.2  # the real RNN's facts, beside its heatmap
+CHAIN_Y = -0.35  # the unrolled chain's cells: equations above them, the product below
 
 
 class FactorStrip(VGroup):
@@ -32,8 +44,8 @@ class FactorStrip(VGroup):
         def level(y: float, color: str, label: str) -> VGroup:
             line = DashedLine(axes.c2p(1, y), axes.c2p(steps, y), color=color,
                               stroke_width=2)
-            return VGroup(line, get_text(label, SIZES.small, color).next_to(line, RIGHT,
-                                                                           buff=0.1))
+            return VGroup(line, get_text(label, SIZES.label, color).next_to(line, RIGHT,
+                                                                           buff=0.12))
 
         one = level(1.0, PALETTE.muted, one_label)
         self.typical = VGroup()
@@ -43,16 +55,16 @@ class FactorStrip(VGroup):
             clash = label.height + 0.05 - abs(label.get_y() - other.get_y())
             if clash > 0:  # a typical factor close to one: set its label off the other's
                 label.shift((DOWN if typical < 1 else UP) * clash)
-        self.dots = VGroup(*(Dot(axes.c2p(t, r), radius=0.045, color=PALETTE.gradient)
+        self.dots = VGroup(*(Dot(axes.c2p(t, r), radius=0.06, color=PALETTE.gradient)
                              for t, r in zip(at, ratios, strict=True)))
-        labels = VGroup(get_text(axis_label, SIZES.small, PALETTE.muted)
+        labels = VGroup(get_text(axis_label, SIZES.label, PALETTE.muted)
                         .next_to(axes.x_axis, DOWN, buff=0.12),
-                        get_text("1", SIZES.small, PALETTE.muted)
+                        get_text("1", SIZES.label, PALETTE.muted)
                         .next_to(axes.x_axis.get_start(), DOWN, buff=0.12),
-                        get_text(f"{steps}", SIZES.small, PALETTE.muted)
+                        get_text(f"{steps}", SIZES.label, PALETTE.muted)
                         .next_to(axes.x_axis.get_end(), DOWN, buff=0.12))
         labels.add(MathTex(r"\|\partial L / \partial h_{t-1}\| \,/\, \|\partial L / "
-                           r"\partial h_t\|", font_size=SIZES.label, color=PALETTE.muted)
+                           r"\partial h_t\|", font_size=SIZES.label * 1.2, color=PALETTE.muted)
                    .next_to(axes.c2p(1, top), RIGHT, buff=0.15)
                    .align_to(axes.c2p(1, top), UP))
         self.frame = VGroup(axes, labels, one)
@@ -73,15 +85,21 @@ class BackpropThroughTime(LectureScene):
 
     def unroll_the_network(self):
         self.heading = get_heading(self.script["heading"])
-        chain = UnrolledChain(STEPS, size=1.05, gap=1.35).shift(DOWN * 0.7 + LEFT * 0.6)
-        x_labels = VGroup(*(MathTex(f"x_{{{t + 1}}}", font_size=SIZES.label * 1.2,
+        # The chain fills the frame's width, less room on the right for y hat and L; drawn at
+        # the default size and scaled up as a whole, so its W_h labels grow with it.
+        chain = UnrolledChain(STEPS, size=1.0, gap=1.2)
+        chain.scale_to_fit_width(LAYOUT.right - LAYOUT.left - 1.0)
+        chain.shift([LAYOUT.left - chain.get_left()[0], CHAIN_Y - chain.cells.get_y(), 0])
+        for label in chain.link_labels:  # the shared weight, named large enough to read
+            label.scale(1.25, about_edge=DOWN)
+        x_labels = VGroup(*(MathTex(f"x_{{{t + 1}}}", font_size=SIZES.label * 1.5,
                                     color=PALETTE.weight_x).next_to(arrow, DOWN, buff=0.08)
                             for t, arrow in enumerate(chain.inputs)))
         last = chain.cells[-1].box
-        to_y = Arrow(last.get_top(), last.get_top() + UP * 0.9, buff=0.04,
+        to_y = Arrow(last.get_top(), last.get_top() + UP * 1.0, buff=0.04,
                      color=PALETTE.weight_y, stroke_width=4)
         y_hat = MathTex(r"\hat{y}", font_size=SIZES.equation).next_to(to_y, UP, buff=0.08)
-        w_y = MathTex("W_y", font_size=SIZES.small, color=PALETTE.weight_y).next_to(
+        w_y = MathTex("W_y", font_size=SIZES.label * 1.25, color=PALETTE.weight_y).next_to(
             to_y, LEFT, buff=0.08)
         to_loss = Arrow(y_hat.get_right(), y_hat.get_right() + RIGHT * 0.9, buff=0.1,
                         color=PALETTE.muted, stroke_width=4)
@@ -102,9 +120,11 @@ class BackpropThroughTime(LectureScene):
     def run_forward(self):
         self.next_section("Forward pass")
         equations = VGroup(
-            get_equation(r"h_t = f(W_h h_{t-1} + W_x x_t + b)", colors=SYMBOL_COLORS),
-            get_equation(r"\hat{y} = f(W_y h_T + c)", colors=SYMBOL_COLORS),
-        ).arrange(RIGHT, buff=1.2).next_to(self.heading, DOWN, buff=0.45)
+            get_equation(r"h_t = f(W_h h_{t-1} + W_x x_t + b)", size=EQUATION,
+                         colors=SYMBOL_COLORS),
+            get_equation(r"\hat{y} = f(W_y h_T + c)", size=EQUATION, colors=SYMBOL_COLORS),
+        ).arrange(RIGHT, buff=1.2)
+        fit_width(equations).next_to(self.heading, DOWN, buff=0.45)
         flashes = [ShowPassingFlash(link.copy().set_color(PALETTE.forward).set_stroke(width=8),
                                     time_width=0.8) for link in self.chain.links]
         with self.narrate("forward"):
@@ -119,10 +139,10 @@ class BackpropThroughTime(LectureScene):
         chain = self.chain
         total = get_equation(r"{\partial L \over \partial W_h}", "=", r"\sum_{t=1}^{T}",
                              r"{\partial L \over \partial h_t}",
-                             r"{\partial h_t \over \partial W_h}")
+                             r"{\partial h_t \over \partial W_h}", size=EQUATION)
         total[0][-2:].set_color(PALETTE.weight_h)
         total[4][-2:].set_color(PALETTE.weight_h)
-        total.next_to(self.heading, DOWN, buff=0.35)
+        total.next_to(self.heading, DOWN, buff=0.3)
         to_y, _, y_hat, to_loss, _ = self.head
         head_back = VGroup(
             Arrow(to_loss.get_end() + DOWN * 0.3, to_loss.get_start() + DOWN * 0.3, buff=0,
@@ -153,18 +173,23 @@ class BackpropThroughTime(LectureScene):
     def multiply_step_by_step(self):
         self.next_section("Repeated multiplication")
         one_step = get_equation(r"{\partial h_t \over \partial h_{t-1}}", "=",
-                                r"W_h", r"\, f'(h_{t-1})")
+                                r"W_h", r"\, f'(h_{t-1})", size=EQUATION)
         one_step[2].set_color(PALETTE.weight_h)
-        one_step.next_to(self.heading, DOWN, buff=0.35)
-        tags = VGroup(*(MathTex(r"\times W_h f'", font_size=SIZES.small,
-                                tex_to_color_map={"W_h": PALETTE.weight_h})
-                        .next_to(arrow, DOWN, buff=0.1) for arrow in self.back))
+        one_step.next_to(self.heading, DOWN, buff=0.3)
+        tags = VGroup(*(fit_width(MathTex(r"\times W_h f'", font_size=SIZES.label * 1.2,
+                                          tex_to_color_map={"W_h": PALETTE.weight_h}),
+                                  link.width)
+                        .next_to(arrow, DOWN, buff=0.1)
+                        for arrow, link in zip(self.back, self.chain.links, strict=True)))
         all_steps = get_equation(r"{\partial h_T \over \partial h_0}", "=", r"(W_h)^T",
                                  r"\prod_{t=1}^{T} f'(h_t)")
         all_steps[2].set_color(PALETTE.weight_h)
-        all_steps.to_edge(DOWN, buff=0.5)
-        note = get_equation(self.script["note.repeat"], size=SIZES.label, colors=SYMBOL_COLORS)
-        note.next_to(all_steps, RIGHT, buff=0.5)
+        note = get_equation(self.script["note.repeat"], size=SIZES.body, colors=SYMBOL_COLORS)
+        # the product and its note under the chain, centred on the cells, clear of the
+        # frame's bottom right corner (a video player's duration badge)
+        fit_width(VGroup(all_steps, note).arrange(RIGHT, buff=0.5))
+        VGroup(all_steps, note).set_x(self.chain.cells.get_x()).to_edge(DOWN,
+                                                                         buff=LAYOUT.margin)
         with self.narrate("one_step"):
             self.play(Write(one_step))
             self.play(LaggedStart(*(FadeIn(t, shift=DOWN * 0.1) for t in tags[::-1]),
@@ -179,17 +204,19 @@ class BackpropThroughTime(LectureScene):
         weights, factors = self.data[scalar_key("w")], self.data[scalar_key("factor")]
         cases = scalar_cases(self.findings)  # "big", "small" or "one": the weight each shows
         colors = {"big": PALETTE.explode, "small": PALETTE.vanish, "one": PALETTE.muted}
-        rows = VGroup(*(get_equation(self.script[f"rule.{case}"], size=SIZES.equation)
+        rows = VGroup(*(get_equation(self.script[f"rule.{case}"], size=EQUATION)
                         .set_color(colors[case]) for case in cases))
-        rows.arrange(DOWN, buff=0.3).next_to(self.heading, DOWN, buff=0.45)
+        rows.arrange(DOWN, buff=0.3).next_to(self.heading, DOWN, buff=0.35)
         back_steps = np.arange(len(self.back), 0, -1)  # arrow i is this many steps back
         previous = None  # the first case's tags, which the others transform
         for row, case in zip(rows, cases, strict=True):
             k = list(weights).index(cases[case])
             arrows = get_backward_arrows(self.chain, factors[k, back_steps], colors[case])
-            tags = VGroup(*(MathTex(rf"\times {factors[k, s]:.3g}", font_size=SIZES.label,
-                                    color=colors[case]).next_to(arrow, DOWN, buff=0.12)
-                            for s, arrow in zip(back_steps, self.back, strict=True)))
+            tags = VGroup(*(fit_width(MathTex(rf"\times {factors[k, s]:.3g}",
+                                              font_size=SIZES.label * 1.2, color=colors[case]),
+                                      link.width).next_to(arrow, DOWN, buff=0.12)
+                            for s, arrow, link in zip(back_steps, self.back, self.chain.links,
+                                                      strict=True)))
             with self.narrate(f"scalar.{case}"):
                 self.play(FadeIn(row))
                 if previous is None:
@@ -216,34 +243,40 @@ class BackpropThroughTime(LectureScene):
         norms = self.data[grad_key("rnn_tanh")][-1]
         script = self.script
         heading = get_heading(script["heading.real"])
-        heatmap = get_heatmap(w_h, cell=3.6 / len(w_h)).to_edge(LEFT, buff=0.6).shift(
-            DOWN * 0.1)
-        caption = get_equation(script["caption.wh"], size=SIZES.label, colors=SYMBOL_COLORS)
+        # Two columns under the heading: W_h's heatmap, as tall as the frame allows, on the
+        # left; the facts, the factor strip and the result on the right.
+        top = heading.get_bottom()[1] - 0.35
+        heatmap = get_heatmap(w_h, cell=5.0 / len(w_h)).to_edge(LEFT, buff=LAYOUT.margin + 0.1)
+        caption = get_equation(script["caption.wh"], size=SIZES.body, colors=SYMBOL_COLORS)
         caption.next_to(heatmap, DOWN, buff=0.25)
+        VGroup(heatmap, caption).set_y((top + LAYOUT.bottom) / 2)
         facts = VGroup(
-            get_equation(script["fact.stretch"], size=SIZES.body, colors=SYMBOL_COLORS),
-            get_equation(script["fact.slope"], size=SIZES.body),
+            get_equation(script["fact.stretch"], size=FACT, colors=SYMBOL_COLORS),
+            get_equation(script["fact.slope"], size=FACT),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        facts.next_to(heatmap, RIGHT, buff=0.8).align_to(heatmap, UP)
+        facts.next_to(heatmap, RIGHT, buff=0.6).set_y(top - facts.height / 2)
+        fit_right(facts)
         measured = "strip.typical" in script  # a run of step factors to measure
         typical = self.findings.value("rnn_tanh.typical_factor") if measured else None
         strip = FactorStrip(norms, typical, script["strip.one"],
                             script["strip.typical"] if measured else "", script["strip.axis"],
-                            width=6.4, height=2.0)
+                            width=5.4, height=2.9)
         strip.next_to(facts, DOWN, buff=0.45).align_to(facts, LEFT)
+        fit_right(strip)
         result = get_equation(r"{\| \partial L / \partial h_1 \| \over "
                               r"\| \partial L / \partial h_T \|}", "=",
-                              script["result.value"], size=SIZES.body)
+                              script["result.value"], size=SIZES.equation)
         result[2].set_color(PALETTE.accent)
         result.next_to(strip, DOWN, buff=0.35).align_to(facts, LEFT)
+        fit_right(result)
         with self.narrate("real.intro"):
             self.play(FadeIn(heading), FadeIn(heatmap), FadeIn(caption))
             self.play(FadeIn(facts[0], shift=RIGHT * 0.2))
         with self.narrate("real.steps"):
             self.play(FadeIn(facts[1], shift=RIGHT * 0.2))
-            self.play(FadeIn(strip.frame), LaggedStart(*(FadeIn(d, scale=0.5)
-                                                         for d in strip.dots),
-                                                       lag_ratio=0.02))
+            dots = [LaggedStart(*(FadeIn(d, scale=0.5) for d in strip.dots),
+                                lag_ratio=0.02)] if len(strip.dots) else []  # none measured
+            self.play(FadeIn(strip.frame), *dots)
             if len(strip.typical):
                 self.play(Create(strip.typical[0]), FadeIn(strip.typical[1]))
         with self.narrate("real.total"):

@@ -11,14 +11,18 @@ from scenes.mobjects import (
     ExponentAxes,
     ExponentChart,
     UnrolledChain,
+    fit_right,
     get_backward_arrows,
     get_caption,
     get_heading,
     get_text,
+    spread_labels,
 )
 from scenes.story.acts.act05_vanish_explode import SHOWN_TERMS, first_and_last
 from scenes.story.numbers import exponent_range, number_to_tex
-from scenes.theme import PALETTE, SIZES, SYMBOL_COLORS, TIMING
+from scenes.theme import LAYOUT, PALETTE, SIZES, SYMBOL_COLORS, TIMING
+
+BIG_EQUATION = SIZES.equation * 1.3
 
 
 def w_to_color(w: float) -> str:
@@ -106,20 +110,30 @@ class VanishOrExplode(LectureScene):
     def strip_to_one_number(self):
         self.next_section("One number")
         heading = get_heading(self.script["heading.one"])
-        forward = get_equation("h_t", "=", "w", r"\cdot h_{t-1} + x_t",
-                               colors={"w": PALETTE.weight_h}).move_to(UP * 2.2)
+        forward = get_equation("h_t", "=", "w", r"\cdot h_{t-1} + x_t", size=SIZES.equation * 1.2,
+                               colors={"w": PALETTE.weight_h})
+        forward.next_to(heading, DOWN, buff=0.3)
         chain = UnrolledChain(5, cell_labels=["h_{K-4}", "h_{K-3}", "h_{K-2}", "h_{K-1}",
                                                     "h_K"], weight_label="w")
         chain.remove(chain.inputs)
-        chain.scale_to_fit_width(9.0).move_to(UP * 0.7)
+        chain.scale_to_fit_width(LAYOUT.right - LAYOUT.left - 0.2).next_to(forward, DOWN, buff=0.5)
         backward = VGroup(*(
-            VGroup(arrow, MathTex(r"\times w", font_size=SIZES.label * 1.3,
+            VGroup(arrow, MathTex(r"\times w", font_size=SIZES.label * 1.6,
                                   color=PALETTE.gradient).next_to(arrow, DOWN, buff=0.08))
             for arrow in reversed(get_backward_arrows(chain, angle=0.9, offset=0.1))))
         step = get_equation(r"{\partial h_t \over \partial h_{t-1}}", "=", "w",
-                            colors={"w": PALETTE.weight_h}).move_to(LEFT * 3.2 + DOWN * 2.3)
+                            size=BIG_EQUATION, colors={"w": PALETTE.weight_h})
         many = get_equation(r"{\partial h_K \over \partial h_{K-k}}", "=", "w^k",
-                            colors={"w^k": PALETTE.weight_h}).move_to(RIGHT * 3.2 + DOWN * 2.3)
+                            size=BIG_EQUATION, colors={"w^k": PALETTE.weight_h})
+        # The chain and, under it, the two derivatives side by side share the room between
+        # the forward equation and the bottom right corner, in equal gaps.
+        picture = VGroup(chain, backward)
+        gap = (forward.get_bottom()[1] - LAYOUT.badge_top - picture.height
+               - max(step.height, many.height)) / 3
+        picture.shift(UP * (forward.get_bottom()[1] - gap - picture.get_top()[1]))
+        for equation, side in ((step, LEFT), (many, RIGHT)):
+            equation.move_to(side * 3.4).align_to(picture, DOWN).shift(DOWN * gap)
+            equation.shift(DOWN * equation.height)
         with self.narrate("one.forward"):
             self.play(FadeIn(heading))
             self.play(Write(forward))
@@ -141,7 +155,13 @@ class VanishOrExplode(LectureScene):
         terms = min(SHOWN_TERMS, factors.shape[1] - 1)
         heading = get_heading(self.script["heading.table"])
         table = ProductTable(ws, factors, terms, self.script["table.steps"],
-                             self.script["table.product"]).shift(UP * 0.4)
+                             self.script["table.product"])
+        # as wide as the frame allows (as tall, for many weights), centred under the heading
+        top = heading.get_bottom()[1] - 0.4
+        table.scale_to_fit_width(LAYOUT.right - LAYOUT.left)
+        if table.height > top - LAYOUT.bottom:
+            table.scale_to_fit_height(top - LAYOUT.bottom)
+        table.move_to([0, (top + LAYOUT.bottom) / 2, 0])
         low, high = first_and_last(self.findings)
         lo = list(ws).index(low)
         rest = [i for i in range(len(ws)) if i != lo]
@@ -175,10 +195,26 @@ class VanishOrExplode(LectureScene):
         ws, factors = self.data[scalar_key("w")], self.data[scalar_key("factor")]
         steps = factors.shape[1] - 1
         heading = get_heading(self.script["heading.chart"])
-        chart = ExponentChart(steps, *exponent_range(factors), width=8.4, height=5.1,
+        labels = VGroup(*(MathTex(f"w = {w:g}", font_size=SIZES.label * 1.3,
+                                  color=w_to_color(w)) for w in ws))
+        ends = VGroup(*(MathTex(f"{w:g}^{{{steps}}} = {number_to_tex(row[-1])}",
+                                font_size=SIZES.label * 1.15, color=PALETTE.text)
+                        for row, w in zip(factors, ws, strict=True)))
+        # The chart fills the frame below the heading, less the room its end labels take on
+        # the right. Built at 1/scale and scaled up, so its axis numbers and names grow too.
+        scale = 1.2
+        room = max(m.width for m in (*labels, *ends)) + 0.25
+        top, floor = heading.get_bottom()[1] - 0.3, LAYOUT.badge_top + 0.45
+        probe = ExponentChart(steps, *exponent_range(factors), width=1.0, height=1.0,
+                              y_label=self.script["axis.factor"])  # the names on the left
+        left_room = probe.axes.c2p(0, 0)[0] - probe.get_left()[0]
+        width = (LAYOUT.right - room - LAYOUT.left) / scale - left_room
+        chart = ExponentChart(steps, *exponent_range(factors), width=width,
+                              height=(top - floor) / scale,
                               x_label=self.script["axis.steps"],
-                              y_label=self.script["axis.factor"])
-        chart.move_to(LEFT * 1.2 + DOWN * 0.4)
+                              y_label=self.script["axis.factor"]).scale(scale)
+        origin = chart.axes.c2p(0, 0)
+        chart.shift([LAYOUT.left - chart.get_left()[0], floor - origin[1], 0])
         axes = chart.axes
         k = ValueTracker(0)
         curves = VGroup(*(get_growing_curve(axes, row, k, w_to_color(w))
@@ -187,14 +223,18 @@ class VanishOrExplode(LectureScene):
             always_redraw(lambda curve=curve: Dot(curve.get_end(), radius=0.08,
                                                   color=curve.get_stroke_color()))
             for curve in curves))
-        labels = VGroup(*(
-            MathTex(f"w = {w:g}", font_size=SIZES.label * 1.3, color=w_to_color(w))
-            .next_to(axes.value_to_point(steps, row[-1]), RIGHT, buff=0.25)
-            for row, w in zip(factors, ws, strict=True)))
-        ends = VGroup(*(
-            MathTex(f"{w:g}^{{{steps}}} = {number_to_tex(row[-1])}", font_size=SIZES.label,
-                    color=PALETTE.text).next_to(label, DOWN, buff=0.12, aligned_edge=LEFT)
-            for row, w, label in zip(factors, ws, labels, strict=True)))
+        # each weight's name at its curve's end, its value under it; pairs pushed apart, and
+        # up out of the bottom right corner
+        pairs = []
+        for label, end, row in zip(labels, ends, factors, strict=True):
+            label.next_to(axes.value_to_point(steps, row[-1]), RIGHT, buff=0.25)
+            end.next_to(label, DOWN, buff=0.12, aligned_edge=LEFT)
+            pair = VGroup(label, end)
+            pair.shift(UP * max(0.0, LAYOUT.badge_top + 0.1 - pair.get_bottom()[1]))
+            pairs.append(pair)
+        spread_labels(pairs, gap=0.15)
+        for pair in pairs:
+            fit_right(pair)
         with self.narrate("chart.log"):
             self.play(FadeIn(heading), FadeIn(chart))
         self.add(curves, heads)
@@ -217,20 +257,23 @@ class VanishOrExplode(LectureScene):
         heading = get_heading(self.script["heading.matrix"])
         product = get_equation(r"{\partial h_T \over \partial h_0}", "=", "W_h",
                                r"^T \prod_{t=1}^T f'(h_t)",
-                               colors=SYMBOL_COLORS).move_to(UP * 1.6)
+                               size=SIZES.equation * 1.5, colors=SYMBOL_COLORS)
+        product.next_to(heading, DOWN, buff=0.35)
         slopes = SurroundingRectangle(product[3][1:], color=PALETTE.accent, buff=0.08)
         explode = VGroup(
-            get_equation("W_h", "> 1", colors=SYMBOL_COLORS),
-            get_text(self.script["rule.explode"], SIZES.body, PALETTE.explode))
+            get_equation("W_h", "> 1", size=BIG_EQUATION, colors=SYMBOL_COLORS),
+            get_text(self.script["rule.explode"], SIZES.body * 1.3, PALETTE.explode))
         vanish = VGroup(
-            get_equation("W_h", "< 1", colors=SYMBOL_COLORS),
-            get_text(self.script["rule.vanish"], SIZES.body, PALETTE.vanish))
+            get_equation("W_h", "< 1", size=BIG_EQUATION, colors=SYMBOL_COLORS),
+            get_text(self.script["rule.vanish"], SIZES.body * 1.3, PALETTE.vanish))
         for rule in (explode, vanish):
             rule.arrange(RIGHT, buff=0.6)
         rules = VGroup(explode, vanish).arrange(DOWN, aligned_edge=LEFT, buff=0.6)
-        rules.move_to(DOWN * 0.6)
-        note = get_caption(self.script["note.slope"], SIZES.label).next_to(rules, DOWN,
-                                                                           buff=0.7)
+        note = get_caption(self.script["note.slope"], SIZES.body)
+        # the rules and the note share the room under the product, the note above the
+        # bottom right corner
+        rules.move_to(UP * (product.get_bottom()[1] + LAYOUT.badge_top + 0.3) / 2)
+        note.next_to(rules, DOWN, buff=0.6)
         with self.narrate("matrix"):
             self.play(FadeIn(heading))
             self.play(Write(product))

@@ -9,6 +9,7 @@ from scenes.mobjects import (
     ExponentChart,
     GradientChart,
     LstmCell,
+    fit_width,
     get_caption,
     get_heading,
     get_heatmap,
@@ -19,7 +20,7 @@ from scenes.story.acts.act07_fixes import ACTIVATION_MODELS, FIXES, GATED
 from scenes.story.findings import relative_to_last
 from scenes.story.names import MODEL_NAMES
 from scenes.story.numbers import decades, exponent_range, log_levels
-from scenes.theme import PALETTE, SIZES, TIMING
+from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING
 
 
 def get_curve_labels(axes, x: float, levels: dict[str, float]) -> VGroup:
@@ -56,13 +57,14 @@ class ThreeFixes(LectureScene):
     def list_the_fixes(self):
         self.next_section("Three fixes")
         heading = get_heading(self.script["heading.fixes"])
-        items = VGroup(*(get_text(self.script[f"fix[{i}]"], SIZES.body)
+        size = SIZES.body * 1.3
+        items = VGroup(*(get_text(self.script[f"fix[{i}]"], size)
                          for i in range(len(FIXES))))
-        items.arrange(DOWN, aligned_edge=LEFT, buff=0.5)
-        numerals = VGroup(*(get_text(f"{i + 1}.", SIZES.body).next_to(item, LEFT, buff=0.25)
+        items.arrange(DOWN, aligned_edge=LEFT, buff=0.8)
+        numerals = VGroup(*(get_text(f"{i + 1}.", size).next_to(item, LEFT, buff=0.3)
                             for i, item in enumerate(items)))  # the list's own numbering
         fixes = VGroup(*(VGroup(n, item) for n, item in zip(numerals, items, strict=True)))
-        fixes.move_to(ORIGIN)
+        fit_width(fixes).move_to([0, (heading.get_bottom()[1] + LAYOUT.bottom) / 2, 0])
         with self.narrate("fixes"):
             self.play(FadeIn(heading))
             self.play(LaggedStart(*(FadeIn(f, shift=RIGHT * 0.2) for f in fixes),
@@ -75,10 +77,14 @@ class ThreeFixes(LectureScene):
         slopes = {name: self.data[activation_key(f"d_{name}")] for name in ACTIVATIONS}
         top = max(float(s.max()) for s in slopes.values())
         heading = get_heading(self.script["heading.slopes"])
+        # the chart fills the left of the frame below the heading; the sigmoid's bound takes
+        # the column to its right
+        width, height = 7.6, 5.5
         axes = Axes(x_range=[float(x.min()), float(x.max()), 2], y_range=[0, 1.2 * top, 0.25],
-                    x_length=7.4, y_length=4.4, tips=False,
-                    axis_config={"color": PALETTE.muted, "font_size": SIZES.small},
-                    x_axis_config={"include_numbers": True}).shift(LEFT * 2.4 + DOWN * 0.6)
+                    x_length=width, y_length=height, tips=False,
+                    axis_config={"color": PALETTE.muted, "font_size": SIZES.label},
+                    x_axis_config={"include_numbers": True})
+        axes.shift([LAYOUT.left + 0.5, LAYOUT.bottom + 0.55, 0] - axes.c2p(x.min(), 0))
         one = MathTex("1", font_size=SIZES.label * 1.3, color=PALETTE.muted)
         one.next_to(axes.c2p(x.min(), 1.0), LEFT, buff=0.15)
         axes.add(one, DashedLine(axes.c2p(x.min(), 1.0), axes.c2p(x.max(), 1.0),
@@ -89,7 +95,7 @@ class ThreeFixes(LectureScene):
         at = float(x[np.argmax(slopes["sigmoid"])])
         labels = VGroup(
             get_text(self.script["label.sigmoid"], SIZES.label, PALETTE.sigmoid)
-            .next_to(axes.c2p(at, peak), UP, buff=0.2).shift(LEFT * 2.2),
+            .next_to(axes.c2p(at, peak), UP, buff=0.2).shift(LEFT * 2.2 * width / 7.4),
             get_text(self.script["label.tanh"], SIZES.label, PALETTE.tanh)
             .next_to(axes.c2p(x.min() * 0.3, 0.75 * top), LEFT, buff=0.1),
             get_text(self.script["label.relu"], SIZES.label, PALETTE.relu)
@@ -102,8 +108,11 @@ class ThreeFixes(LectureScene):
         power = MathTex(self.script["power"], font_size=SIZES.body * 1.2,
                         color=PALETTE.sigmoid)
         power.next_to(peak_label, UP, buff=0.6, aligned_edge=LEFT)
-        power_note = get_caption(self.script["power.note"], SIZES.small)
+        power_note = get_caption(self.script["power.note"], SIZES.label)
         power_note.next_to(power, UP, buff=0.15, aligned_edge=LEFT)
+        column, room = VGroup(peak_label, power, power_note), LAYOUT.right - mark.get_right()[0]
+        if column.width > room - 0.3:  # a long product: the column shrinks, beside the mark
+            column.scale((room - 0.3) / column.width, about_point=peak_label.get_left())
         with self.narrate("slopes.each"):
             self.play(FadeIn(heading), Create(axes))
             self.play(*(Create(c) for c in curves.values()),
@@ -124,14 +133,22 @@ class ThreeFixes(LectureScene):
         ratios = np.array([self.findings.ratio(m) for m in models])
         lo, _, _ = exponent_range(ratios)
         heading = get_heading(self.script["heading.measured"])
-        chart = GradientChart(ratios, lo, max(0, decades(ratios)[1]), width=7.5,
-                              height=3.9).shift(DOWN * 0.1)
+        # the bars fill the frame's height between the values above them (under the heading)
+        # and the names and scores below them (above the frame's margin), and its width from
+        # the axis at the left edge, so the last score stays clear of the duration badge
+        floor = LAYOUT.bottom + 1.1
+        height = heading.get_bottom()[1] - 0.75 - floor
+        chart = GradientChart(ratios, lo, max(0, decades(ratios)[1]), width=10.4, height=height)
+        for tick in chart.axis:  # the powers of ten, at a size that reads on a phone
+            if isinstance(tick, MathTex):
+                tick.scale(SIZES.label / SIZES.small, about_edge=RIGHT)
+        chart.shift([LAYOUT.left - chart.get_left()[0], floor - chart.bars.get_bottom()[1], 0])
         names = VGroup(*(
             get_text(MODEL_NAMES[m], SIZES.label, PALETTE.model(m))
             .next_to(bar, DOWN, buff=0.2).set_y(chart.get_bottom()[1] - 0.3)
             for m, bar in zip(models, chart.bars, strict=True)))
         scores = VGroup(*(
-            get_text(self.script[f"score[{m}]"], SIZES.small, PALETTE.muted)
+            get_text(self.script[f"score[{m}]"], SIZES.label, PALETTE.muted)
             .next_to(name, DOWN, buff=0.12) for m, name in zip(models, names, strict=True)))
         values = VGroup(*(
             MathTex(self.script[f"bar[{m}]"], font_size=SIZES.label * 1.3, color=PALETTE.text)
@@ -155,15 +172,21 @@ class ThreeFixes(LectureScene):
         heading = get_heading(self.script["heading.identity"])
         cite = get_caption(self.script["cite"], SIZES.label)
         cite.next_to(heading, DOWN, buff=0.2)
-        cell = 3.6 / size
-        start = get_heatmap(np.eye(size), cell=cell, scale=scale).move_to(LEFT * 3.3 + DOWN * 0.5)
-        end = get_heatmap(trained, cell=cell, scale=scale).move_to(RIGHT * 3.3 + DOWN * 0.5)
+        # two heatmaps as tall as the room between the citation and the labels under them,
+        # which stay above the duration badge's corner
+        start_label = get_text(self.script["label.start"], SIZES.label)
+        end_label = get_text(self.script["label.end"], SIZES.label)
+        top = cite.get_bottom()[1] - 0.25
+        bottom = LAYOUT.badge_top + 0.05 + max(start_label.height, end_label.height) + 0.25
+        side = min(top - bottom, (LAYOUT.right - LAYOUT.left - 2.6) / 2)
+        cell = side / size
+        y = (top + bottom) / 2
+        start = get_heatmap(np.eye(size), cell=cell, scale=scale).move_to([-3.45, y, 0])
+        end = get_heatmap(trained, cell=cell, scale=scale).move_to([3.45, y, 0])
         frames = VGroup(*(SurroundingRectangle(m, color=PALETTE.weight_h, buff=0.04,
                                                stroke_width=3) for m in (start, end)))
-        start_label = get_text(self.script["label.start"], SIZES.small)
-        start_label.next_to(frames[0], DOWN, buff=0.2)
-        end_label = get_text(self.script["label.end"], SIZES.small).next_to(frames[1], DOWN,
-                                                                            buff=0.2)
+        fit_width(start_label, frames[0].width + 1.2).next_to(frames[0], DOWN, buff=0.2)
+        fit_width(end_label, frames[1].width + 1.2).next_to(frames[1], DOWN, buff=0.2)
         arrow = Arrow(frames[0].get_right(), frames[1].get_left(), color=PALETTE.muted)
         with self.narrate("identity"):
             self.play(FadeIn(heading), FadeIn(cite))
@@ -186,11 +209,17 @@ class ThreeFixes(LectureScene):
         lo, hi, every = exponent_range(np.concatenate([scaled[m][[0, -1]].ravel()
                                                         for m in models]))
         heading = get_heading(self.script["heading.flow"])
-        chart = ExponentChart(length, lo, hi, every, width=8.4, height=4.6,
+        when = [get_caption(self.script[f"when[{s}]"], SIZES.label, PALETTE.accent)
+                .next_to(heading, DOWN, buff=0.2) for s in (0, -1)]
+        # the axes span the frame from the caption under the heading to just above the
+        # duration badge (their numbers and name below them); the y axis's labels at the left
+        top = min(w.get_bottom()[1] for w in when) - 0.45
+        bottom = LAYOUT.badge_top + 0.42  # the x axis: its numbers end just above the badge
+        chart = ExponentChart(length, lo, hi, every, width=11.0, height=top - bottom,
                               x_label=self.script["chart.x_label"],
                               y_label=self.script["chart.y_label"])
-        chart.move_to(LEFT * 1.0 + DOWN * 0.45)
         axes = chart.axes
+        fit_width(chart).shift([LAYOUT.left - chart.get_left()[0], bottom - axes.c2p(0, 0)[1], 0])
 
         def get_snapshot(s: int) -> VGroup:
             # an exact zero sits on the axis's floor: a log scale has no place for it
@@ -200,8 +229,6 @@ class ThreeFixes(LectureScene):
             levels = {m: float(log_levels(scaled[m][s][at], lo, hi)) for m in models}
             return VGroup(curves, get_curve_labels(axes, t[at], levels))
 
-        when = [get_caption(self.script[f"when[{s}]"], SIZES.label, PALETTE.accent)
-                .next_to(heading, DOWN, buff=0.2) for s in (0, -1)]
         start, end = get_snapshot(0), get_snapshot(-1)
         with self.narrate("flow.start"):
             self.play(FadeIn(heading), FadeIn(chart), FadeIn(when[0]))
@@ -220,15 +247,23 @@ class ThreeFixes(LectureScene):
     def tease_the_gates(self):
         self.next_section("Gates")
         heading = get_heading(self.script["heading.gates"])
-        cell = LstmCell().move_to(LEFT * 2.3 + DOWN * 0.3)
         models = (*GATED, "rnn_tanh")
+        size = SIZES.body * 1.2
         scores = VGroup(*(
-            VGroup(get_text(MODEL_NAMES[m], SIZES.body, PALETTE.model(m)),
-                   get_text(self.script[f"score.gates[{m}]"], SIZES.body))
+            VGroup(get_text(MODEL_NAMES[m], size, PALETTE.model(m)),
+                   get_text(self.script[f"score.gates[{m}]"], size))
             .arrange(RIGHT, buff=0.4) for m in models))
-        scores.arrange(DOWN, aligned_edge=LEFT, buff=0.45).move_to(RIGHT * 4.95 + DOWN * 0.3)
-        caption = get_caption(self.script["caption.scores"], SIZES.small)
-        caption.next_to(scores, UP, buff=0.4)
+        scores.arrange(DOWN, aligned_edge=LEFT, buff=0.5)
+        caption = get_caption(self.script["caption.scores"], SIZES.label)
+        column = VGroup(caption, scores).arrange(DOWN, buff=0.45)
+        middle = (heading.get_bottom()[1] + LAYOUT.bottom) / 2
+        fit_width(column, 5.0).move_to([LAYOUT.right - column.width / 2, middle, 0])
+        # the cell, scaled up, fills the rest of the frame's width
+        cell = LstmCell(width=5.6, height=3.8)
+        room = column.get_left()[0] - 0.45 - LAYOUT.left
+        cell.scale(min(room / cell.width, (heading.get_bottom()[1] - 0.3 - LAYOUT.bottom)
+                       / cell.height))
+        cell.move_to([LAYOUT.left + cell.width / 2, middle, 0])
         with self.narrate("gates"):
             self.play(FadeIn(heading), FadeIn(cell))
             self.play(Indicate(VGroup(*(cell.parts[gate] for gate in (

@@ -33,7 +33,7 @@ def get_word_axes(steps: int, width: float, height: float) -> Axes:
                 axis_config={"color": PALETTE.muted, "include_tip": False},
                 x_axis_config={"include_ticks": False})
     for y in (0.5, 1.0):
-        axes.add(get_text(f"{y:g}", SIZES.small, PALETTE.muted)
+        axes.add(get_text(f"{y:g}", SIZES.label, PALETTE.muted)
                  .next_to(axes.c2p(-0.5, y), LEFT, buff=0.15))
     return axes
 
@@ -47,14 +47,17 @@ def get_value_bars(axes: Axes, values, color: str, fill: float = 0.7) -> VGroup:
         .move_to(axes.c2p(t, 0), aligned_edge=DOWN) for t, v in enumerate(values)))
 
 
-TICK_LENGTH = 1.55  # the room between the gate chart and the answer chart below it
+TICK_LENGTH = 1.55  # the most room a word takes between the gate chart and the answer chart
 
 
 def get_word_ticks(axes: Axes, words, highlights: dict) -> VGroup:
-    """The sentence along the axis, one word per column, read top to bottom."""
+    """The sentence along the axis, one word per column, read top to bottom: at the label
+    size where the columns are wide enough for it, smaller where a long sentence packs them."""
+    pitch = axes.c2p(1, 0)[0] - axes.c2p(0, 0)[0]
+    size = SIZES.label if pitch >= 0.42 else SIZES.small
     ticks = VGroup()
     for t, word in enumerate(words):
-        text = get_word(word, TICK_LENGTH, SIZES.small, highlights.get(t, PALETTE.text))
+        text = get_word(word, TICK_LENGTH, size, highlights.get(t, PALETTE.text))
         text.rotate(PI / 2)
         ticks.add(text.next_to(axes.c2p(t, 0), DOWN, buff=0.15))
     return ticks
@@ -74,9 +77,10 @@ class TheLstm(LectureScene):
         self.next_section("Long short-term memory")
         heading = get_heading(self.script["heading.intro"])
         bullets = get_bullets([self.script[f"bullet.{i}"] for i in range(len(INTRO))],
-                              width=12.5).move_to(UP * 0.4)
-        credit = get_caption(self.script["credit"], SIZES.small)
+                              size=SIZES.body * 1.2, buff=0.55)
+        credit = get_caption(self.script["credit"], SIZES.label)
         credit.next_to(bullets, DOWN, buff=0.8)
+        VGroup(bullets, credit).move_to([0, (heading.get_bottom()[1] + LAYOUT.bottom) / 2, 0])
         self.play(FadeIn(heading))
         for i, bullet in enumerate(bullets):
             with self.narrate(f"intro.{i}"):
@@ -87,15 +91,21 @@ class TheLstm(LectureScene):
 
     def build_the_cell(self):
         self.next_section("The cell, part by part")
-        cell = LstmCell(width=6.2, height=3.4).to_edge(LEFT, buff=LAYOUT.margin)
+        # the cell, scaled up, on the left; its gate's note under it (the note is wider than
+        # the equations); the equations, at their own size, in a column beside the cell
         steps = ("forget", "input", "candidate", "update", "output", "hidden")
         eqs = {name: get_lstm_equation(name) for name in steps}
-        note = get_text(self.script["note.gate"], SIZES.small, PALETTE.forget_gate)
-        column = VGroup(eqs["forget"], note, *(eqs[n] for n in steps[1:]))
-        column.arrange(DOWN, aligned_edge=LEFT, buff=0.42)
-        column.next_to(cell, RIGHT, buff=0.45)
-        fit_width(column, config.frame_width / 2 - LAYOUT.margin - column.get_left()[0])
-        column.next_to(cell, RIGHT, buff=0.45).set_y(0)
+        column = VGroup(*(eqs[n] for n in steps)).arrange(DOWN, aligned_edge=LEFT, buff=0.6)
+        cell = LstmCell(width=5.6, height=4.8)
+        cell.scale((LAYOUT.right - LAYOUT.left - column.width - 0.45) / cell.width)
+        fit_width(cell, LAYOUT.right - LAYOUT.left - 4.0)  # a wide column: the cell keeps 4 units
+        note = get_text(self.script["note.gate"], SIZES.label, PALETTE.forget_gate)
+        fit_width(note, cell.width)
+        picture = VGroup(cell, note)
+        note.next_to(cell, DOWN, buff=0.3).align_to(cell.parts["body"], LEFT)
+        picture.move_to([LAYOUT.left + picture.width / 2, 0, 0])
+        fit_width(column, LAYOUT.right - cell.get_right()[0] - 0.45)
+        column.next_to(cell, RIGHT, buff=0.45).set_y(cell.get_y())
         with self.narrate("cell.state"):
             self.play(*cell.reveal("body", "cell_line", "label_c_prev", "label_c"))
             self.play(*cell.reveal("hidden_line", "bus", "label_h_prev", "label_x"))
@@ -120,14 +130,14 @@ class TheLstm(LectureScene):
             self.play(*cell.reveal("cell_to_tanh", "tanh_c", "tanh_to_times", "to_h",
                                    "label_h"), Write(eqs["hidden"]))
         self.wait(TIMING.slow)
-        self.play(FadeOut(cell), FadeOut(column))
+        self.play(FadeOut(cell), FadeOut(column), FadeOut(note))
 
     def tell_the_example(self):
         self.next_section("Biriyani or pasta")
         t2c = {word: CLASS_COLORS[k] for word, k in TUTORIAL_COLORS.items()}
-        lines = VGroup(*(get_text(self.script[f"sentence.{key}"], SIZES.body, t2c=t2c)
+        lines = VGroup(*(get_text(self.script[f"sentence.{key}"], SIZES.body * 1.2, t2c=t2c)
                          for key in ("first", "second")))
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.5)
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.6)
         fit_width(lines).move_to(UP * 0.3)
         with self.narrate("example.first"):
             self.play(FadeIn(lines[0], shift=UP * 0.2))
@@ -147,19 +157,36 @@ class TheLstm(LectureScene):
         steps = len(gates)
         mark = answer_mark(self.findings)  # where the last answer takes a clear lead
         heading = get_heading(self.script["heading.probe"])
-        top = get_word_axes(steps, 10.4, 1.8).to_edge(LEFT, buff=0.9).set_y(1.75)
+        reference = VGroup()
+        if "probe.reference" in self.script:  # a user's model: this LSTM is the base's
+            reference = get_caption(self.script["note.reference"], SIZES.label)
+            reference.next_to(heading, DOWN, buff=0.12)
+        # Two charts on one word axis fill the frame: the gates' from under the heading (and
+        # the note under it, where there is one), the words below it, the answers' below
+        # them, down to the duration badge's top (their labels at the right would reach it).
+        # The axes span the width that the gate's label beside them leaves.
+        gate_label = get_text(self.script["label.forget"], SIZES.label, PALETTE.forget_gate)
+        left = LAYOUT.left + 0.7  # the axis's numbers at its left
+        width = LAYOUT.right - gate_label.width - 0.3 - left
+        ceiling = VGroup(heading, reference).get_bottom()[1] - 0.4
+        share = 0.55  # of the two charts' heights, the gates'
+        top = get_word_axes(steps, width, 1.0)
         colors = {dish: CLASS_COLORS[0], at.name: PALETTE.accent}
         if mark is not None:
             colors[mark] = CLASS_COLORS[1]
+        words_height = get_word_ticks(top, words, colors).height + 0.15 + 0.45
+        heights = ceiling - (LAYOUT.badge_top + 0.25) - words_height
+        top = get_word_axes(steps, width, heights * share)
+        top.shift([left, ceiling, 0] - top.c2p(-0.5, 1))
         ticks = get_word_ticks(top, words, colors)
+        self.answer_height = heights * (1 - share)
         bars = get_value_bars(top, forget, PALETTE.forget_gate)
-        gate_label = get_text(self.script["label.forget"], SIZES.small,
-                              PALETTE.forget_gate).next_to(bars[-1], RIGHT, buff=0.2)
+        gate_label.next_to(bars[-1], RIGHT, buff=0.2)
         opens = "probe.input" in self.script  # the input gate opens widest at the name
         if opens:
             input_line = top.plot_line_graph(range(steps), inputs, add_vertex_dots=False,
                                              line_color=PALETTE.input_gate, stroke_width=4)
-            input_label = get_text(self.script["label.input"], SIZES.small, PALETTE.input_gate)
+            input_label = get_text(self.script["label.input"], SIZES.label, PALETTE.input_gate)
             input_label.next_to(top.c2p(steps - 0.5, inputs[-1]), RIGHT, buff=0.2)
             spread_labels([input_label, gate_label])
         name, dip = at.name, at.dip
@@ -169,9 +196,7 @@ class TheLstm(LectureScene):
             self.play(FadeIn(heading), Create(top), FadeIn(ticks))
             self.play(LaggedStart(*(GrowFromEdge(b, DOWN) for b in bars), lag_ratio=0.05),
                       FadeIn(gate_label))
-        if "probe.reference" in self.script:  # a user's model: this LSTM is the base's
-            reference = get_caption(self.script["note.reference"], SIZES.small)
-            reference.next_to(heading, DOWN, buff=0.12)
+        if "probe.reference" in self.script:
             with self.narrate("probe.reference"):
                 self.play(FadeIn(reference))
             self.play(FadeOut(reference))
@@ -193,23 +218,24 @@ class TheLstm(LectureScene):
         prob = self.data[probe_key(CUISINE_MODEL, "prob")]  # (T, C)
         classes = self.data.vocab["cuisine"]["classes"]
         steps, first, final = len(prob), at.first, at.final
-        low = get_word_axes(steps, 10.4, 1.5).align_to(top, LEFT).set_y(-1.6)
+        low = get_word_axes(steps, top.x_length, self.answer_height)
+        low.shift([top.c2p(-0.5, 0)[0], ticks.get_bottom()[1] - 0.45, 0] - low.c2p(-0.5, 1))
         shown = (first, final) if first != final else (final,)
         curves = VGroup(*(low.plot_line_graph(range(steps), prob[:, k], add_vertex_dots=False,
                                               line_color=CLASS_COLORS[-1 - i], stroke_width=4)
                           for i, k in enumerate(reversed(shown))))
-        room = config.frame_width / 2 - LAYOUT.margin - low.get_right()[0] - 0.2
+        room = LAYOUT.right - low.get_right()[0] - 0.2
         labels = VGroup(*(
-            get_word(classes[k], room, SIZES.small, CLASS_COLORS[-1 - i])
+            get_word(classes[k], room, SIZES.label, CLASS_COLORS[-1 - i])
             .next_to(low.c2p(steps - 0.5, prob[-1, k]), RIGHT, buff=0.2)
             for i, k in enumerate(reversed(shown))))
         spread_labels(list(labels))
-        title = get_caption(self.script["title.answer"], SIZES.small)
+        title = get_caption(self.script["title.answer"], SIZES.label)
         title.next_to(low, DOWN, buff=0.2)
         with self.narrate("probe.answer"):
             self.play(Create(low), FadeIn(title))
             self.play(*(Create(c) for c in curves), FadeIn(labels), run_time=TIMING.slow)
             if mark is not None:
-                note = get_text(self.script["note.switch"], SIZES.small, CLASS_COLORS[1])
+                note = get_text(self.script["note.switch"], SIZES.label, CLASS_COLORS[1])
                 note.next_to(low.c2p(mark, prob[mark, final]), LEFT, buff=0.15)
                 self.play(FadeIn(note), Indicate(ticks[mark], color=CLASS_COLORS[1]))

@@ -28,9 +28,10 @@ from scenes.theme import LAYOUT, PALETTE, SIZES, TIMING, value_to_color
 class AccuracyTable(VGroup):
     """Accuracy per model (rows) and sequence length (columns): each cell coloured by its
     value (cividis) and printed as a percentage. Parts: ``cells`` (``cells[r][c]``), the
-    row ``names`` and the column ``heads``."""
+    row ``names`` and the column ``heads``; the percentages and the row names at ``size``."""
 
-    def __init__(self, values, rows, columns, row_colors, cell=(1.45, 0.72)):
+    def __init__(self, values, rows, columns, row_colors, cell=(1.45, 0.72),
+                 size: float = SIZES.label):
         super().__init__()
         w, h = cell
         self.cells = VGroup()
@@ -41,10 +42,10 @@ class AccuracyTable(VGroup):
                                 stroke_width=3, fill_color=value_to_color(value),
                                 fill_opacity=1)
                 ink = PALETTE.background if value > 0.6 else PALETTE.text
-                line.add(VGroup(box, get_text(percent_to_text(value), SIZES.label, ink)
-                                .move_to(box)).move_to([c * w, -r * h, 0]))
+                text = fit_width(get_text(percent_to_text(value), size, ink), w - 0.15)
+                line.add(VGroup(box, text.move_to(box)).move_to([c * w, -r * h, 0]))
             self.cells.add(line)
-        self.names = VGroup(*(get_text(name, SIZES.label, color).next_to(line, LEFT, buff=0.25)
+        self.names = VGroup(*(get_text(name, size, color).next_to(line, LEFT, buff=0.25)
                               for name, color, line in zip(rows, row_colors, self.cells,
                                                            strict=True)))
         self.heads = VGroup(*(get_text(str(n), SIZES.label, PALETTE.muted)
@@ -65,15 +66,20 @@ class GradientHighway(LectureScene):
 
     def open_the_highway(self):
         self.next_section("An additive path")
-        cell = LstmCell(width=6.2, height=3.0).move_to(UP * 1.45)
+        # the cell, scaled up, over its equations and the forget gate's value: together they
+        # fill the frame's height
         update = get_lstm_equation("update", size=SIZES.equation)
         slope = get_lstm_equation("cell_gradient", size=SIZES.equation)
-        VGroup(update, slope).arrange(DOWN, buff=0.35).next_to(cell, DOWN, buff=0.35)
-        value = get_text(self.script["value.forget"], SIZES.label,
-                         PALETTE.forget_gate).next_to(slope, DOWN, buff=0.3)
+        value = get_text(self.script["value.forget"], SIZES.body, PALETTE.forget_gate)
+        below = VGroup(update, slope, value).arrange(DOWN, buff=0.35)
+        cell = LstmCell(width=6.2, height=3.0)
+        scale = min((LAYOUT.top - LAYOUT.bottom - 0.3 - 0.35 - below.height) / cell.height,
+                    (LAYOUT.right - LAYOUT.left) / cell.width)
+        cell.scale(scale)
+        VGroup(cell, below).arrange(DOWN, buff=0.35).move_to(ORIGIN)
         line, body = cell.parts["cell_line"], cell.parts["body"]
-        flow = Arrow([body.get_right()[0], line.get_y() + 0.28, 0],
-                     [body.get_left()[0], line.get_y() + 0.28, 0], buff=0.1,
+        flow = Arrow([body.get_right()[0], line.get_y() + 0.28 * scale, 0],
+                     [body.get_left()[0], line.get_y() + 0.28 * scale, 0], buff=0.1,
                      color=PALETTE.gradient, stroke_width=6,
                      max_tip_length_to_length_ratio=0.04)
         with self.narrate("cell.add"):
@@ -100,11 +106,14 @@ class GradientHighway(LectureScene):
         curves = {"rnn_tanh": relative_to_last(rnn), "lstm": relative_to_last(lstm)}
         steps = len(rnn)
         lo, hi, every = exponent_range(np.concatenate(list(curves.values())), step_max=5)
-        chart = ExponentChart(steps, lo, hi, every, width=10.0, height=4.4,
+        heading = get_heading(self.script["heading.gradient"])
+        # the axes fill the frame from under the heading to just above the duration badge
+        # (their numbers and name below them), from the y axis's labels at the left edge
+        top, bottom = heading.get_bottom()[1] - 0.4, LAYOUT.badge_top + 0.42
+        chart = ExponentChart(steps, lo, hi, every, width=11.2, height=top - bottom,
                               x_label=self.script["axis.x"], y_label=self.script["axis.y"])
         axes = chart.axes
-        chart.shift(DOWN * 0.2 + RIGHT * 0.5 - axes.get_center())
-        heading = get_heading(self.script["heading.gradient"])
+        fit_width(chart).shift([LAYOUT.left - chart.get_left()[0], bottom - axes.c2p(0, 0)[1], 0])
         lines, labels, marks = VGroup(), VGroup(), VGroup()
         floor = axes.c2p(0, 0)[1]
         for name, curve in curves.items():
@@ -153,19 +162,32 @@ class GradientHighway(LectureScene):
         last = int(max(self.data[train_key(m, "step")][-1] for m in SWEEP_MODELS))
         chance = 1 / len(self.data.vocab["recall"]["classes"])
         tick = 10 ** math.floor(math.log10(last)) if last >= 10 else 1
-        axes = Axes(x_range=[0, last, tick], y_range=[0, 1, 0.25], x_length=9.5, y_length=4.4,
-                    tips=False, axis_config={"color": PALETTE.muted, "include_tip": False})
-        axes.move_to(DOWN * 0.3 + LEFT * 0.9)
-        ticks = VGroup(*(get_text(percent_to_text(y), SIZES.small, PALETTE.muted)
+        heading = get_heading(self.script["heading.train"])
+        names = [", ".join(MODEL_NAMES[m] for m in group) for group in group_by_end(curves)]
+        # the axes fill the frame: from under the heading (and the notes that will come under
+        # it) to the frame's margin, less their numbers and name (the last step's number
+        # above the duration badge); from their numbers at the left edge to the models' names
+        # at the right
+        notes_room = sum(f"train.{key}" in self.script for key in ("steps", "why")) * 0.47
+        top = heading.get_bottom()[1] - notes_room - 0.45
+        bottom = max(LAYOUT.bottom + 0.95,
+                     LAYOUT.badge_top + 0.2 + get_text("0", SIZES.label).height)
+        left = LAYOUT.left + 1.15  # the percentages at its left
+        names_width = max(get_text(n, SIZES.label).width for n in names)
+        width = max(8.0, LAYOUT.right - 0.25 - names_width - left)
+        axes = Axes(x_range=[0, last, tick], y_range=[0, 1, 0.25], x_length=width,
+                    y_length=top - bottom, tips=False,
+                    axis_config={"color": PALETTE.muted, "include_tip": False})
+        axes.shift([left, bottom, 0] - axes.c2p(0, 0))
+        ticks = VGroup(*(get_text(percent_to_text(y), SIZES.label, PALETTE.muted)
                          .next_to(axes.c2p(0, y), LEFT, buff=0.15) for y in (0.25, 0.5, 1.0)),
-                       *(get_text(f"{x}", SIZES.small, PALETTE.muted)
+                       *(get_text(f"{x}", SIZES.label, PALETTE.muted)
                          .next_to(axes.c2p(x, 0), DOWN, buff=0.15)
                          for x in range(0, last + 1, tick)))
-        ticks.add(get_caption(self.script["axis.step"], SIZES.small).next_to(ticks[3:], DOWN,
+        ticks.add(get_caption(self.script["axis.step"], SIZES.label).next_to(ticks[3:], DOWN,
                                                                            buff=0.15))
-        heading = get_heading(self.script["heading.train"])
         dashed = DashedLine(axes.c2p(0, chance), axes.c2p(last, chance), color=PALETTE.muted)
-        chance_label = get_text(self.script["label.chance"], SIZES.small, PALETTE.muted)
+        chance_label = get_text(self.script["label.chance"], SIZES.label, PALETTE.muted)
         chance_label.next_to(axes.c2p(last * 0.5, chance), DOWN, buff=0.3)
         lines = {m: axes.plot_line_graph(self.data[train_key(m, "step")], curves[m],
                                          add_vertex_dots=False, line_color=PALETTE.model(m),
@@ -177,7 +199,7 @@ class GradientHighway(LectureScene):
                              t2c={n: PALETTE.model(m) for n, m in zip(names, group,
                                                                        strict=True)})
             labels.add(label.next_to(axes.c2p(last, curves[group[0]][-1]), RIGHT, buff=0.2))
-        fit_width(labels, config.frame_width / 2 - LAYOUT.margin - axes.get_right()[0] - 0.2)
+        fit_width(labels, LAYOUT.right - axes.get_right()[0] - 0.2)
         for label, group in zip(labels, group_by_end(curves), strict=True):
             label.next_to(axes.c2p(last, curves[group[0]][-1]), RIGHT, buff=0.2)
         spread_labels(list(labels))
@@ -192,7 +214,7 @@ class GradientHighway(LectureScene):
         notes = VGroup()
         for key in ("steps", "why"):  # the curves that stop early; why a gated model failed
             if f"train.{key}" in self.script:
-                note = get_caption(self.script[f"note.{key}"], SIZES.small)
+                note = get_caption(self.script[f"note.{key}"], SIZES.label)
                 fit_width(note, config.frame_width - 2 * LAYOUT.margin)
                 note.next_to(notes if len(notes) else heading, DOWN, buff=0.15)
                 notes.add(note)
@@ -209,16 +231,25 @@ class GradientHighway(LectureScene):
         values = np.array([self.data[sweep_key(m)] for m in models])  # (models, L)
         rows = [self.script[f"row.{m}"] if f"row.{m}" in self.script else MODEL_NAMES[m]
                 for m in models]  # a user's model's kind: the base bundle's row
-        table = AccuracyTable(values, rows, lengths, [PALETTE.model(m) for m in models])
         heading = get_heading(self.script["heading.sweep"])
-        axis_name = get_caption(self.script["axis.length"], SIZES.label)
-        axis_name.next_to(table.heads, UP, buff=0.25).align_to(table.cells, LEFT)
-        fit_width(VGroup(table, axis_name)).move_to(DOWN * 0.4)
-
         base = VGroup()
         if "note.base" in self.script:  # a user's model: the sweep is the base bundle's
-            base = get_caption(self.script["note.base"], SIZES.small)
+            base = get_caption(self.script["note.base"], SIZES.label)
             base.next_to(heading, DOWN, buff=0.15)
+        # the table's cells as large as the frame allows (to a cap: a table of one column
+        # stays a table), from under the heading to the duration badge's top, which its
+        # bottom right cell would reach
+        top, bottom = VGroup(heading, base).get_bottom()[1] - 0.3, LAYOUT.badge_top + 0.1
+        colors = [PALETTE.model(m) for m in models]
+        names_width = max(get_text(row, SIZES.body).width for row in rows) + 0.25
+        w = min(2.0, (LAYOUT.right - LAYOUT.left - names_width) / len(lengths))
+        h = min(1.0, (top - bottom - 1.1) / len(models))
+        table = AccuracyTable(values, rows, lengths, colors, cell=(w, h),
+                              size=SIZES.body if w >= 1.7 and h >= 0.7 else SIZES.label)
+        axis_name = get_caption(self.script["axis.length"], SIZES.label)
+        axis_name.next_to(table.heads, UP, buff=0.25).align_to(table.cells, LEFT)
+        picture = fit_width(VGroup(table, axis_name))
+        picture.move_to([0, (top + bottom) / 2, 0])
         with self.narrate("sweep.said"):
             self.play(FadeIn(heading), FadeIn(axis_name), FadeIn(table.heads),
                       FadeIn(table.names), FadeIn(base))

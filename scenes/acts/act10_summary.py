@@ -34,8 +34,14 @@ class Summary(LectureScene):
         self.next_section("Summary")
         heading = get_heading(self.script["heading.summary"])
         recap = [(key, model) for key, model in RECAP if f"bullet.{key}" in self.script]
+        # the recap, at a size a phone reads, over the frame below the heading, its lowest
+        # line clear of the duration badge
         bullets = get_bullets([self.script[f"bullet.{key}"] for key, _ in recap],
-                              size=SIZES.body, buff=0.45).move_to(DOWN * 0.2)
+                              size=SIZES.body * 1.15, buff=0.5)
+        top = heading.get_bottom()[1] - 0.4
+        if bullets.height > top - LAYOUT.badge_top:
+            bullets.scale((top - LAYOUT.badge_top) / bullets.height)
+        bullets.set_y((top + LAYOUT.badge_top) / 2)
         for bullet, (_, model) in zip(bullets, recap, strict=True):
             if model is not None:  # a bullet about one model, in its colour
                 bullet.set_color(PALETTE.model(model))
@@ -58,8 +64,9 @@ class Summary(LectureScene):
             lines.append(get_text(self.voice.credit, SIZES.small))
         credit = VGroup(*lines).arrange(DOWN, buff=0.12)
         fit_width(credit).next_to(refs, DOWN, buff=0.35)
-        block, floor = VGroup(refs, credit), LAYOUT.margin - config.frame_height / 2
-        if block.get_bottom()[1] < floor:  # the credit lines stay above the frame's margin
+        # the credit lines, centred, stay above the duration badge's corner
+        block, floor = VGroup(refs, credit), LAYOUT.badge_top
+        if block.get_bottom()[1] < floor:
             block.scale((block.get_top()[1] - floor) / block.height, about_edge=UP)
         with self.narrate("references"):
             self.play(FadeIn(heading))

@@ -12,7 +12,7 @@ from manim import *
 from bundle.contract import grad_key
 from scenes import environment
 from scenes.acts import THUMBNAIL
-from scenes.layout import LayoutError, layout_problems
+from scenes.layout import LayoutError, in_badge_corner, layout_problems
 from scenes.lecture_scene import act_data
 from scenes.mobjects import fit_width, get_gradient_bars, get_text
 from scenes.story.numbers import decades
@@ -20,9 +20,6 @@ from scenes.theme import LAYOUT, PALETTE
 
 ROW_WIDTH = 13.2
 GAP = 0.35  # between the title and the rows, and between the rows
-# The corner kept clear for YouTube's duration badge (about 11 % of the width and 10 % of
-# the height in its feed), with room to spare: the right 18 %, the lowest 12.5 %
-BADGE = (config.frame_width * 0.18, config.frame_height / 8)
 
 
 class Thumbnail(Scene):
@@ -40,14 +37,14 @@ class Thumbnail(Scene):
         # the rows share what is left between the title and the badge's corner
         top = title.get_bottom()[1] - GAP
         words = 0.45 + 0.15  # a row's label line and its gap to the bars
-        height = (top - (-config.frame_height / 2 + BADGE[1]) - GAP - 2 * words) / 2
+        height = (top - LAYOUT.badge_top - GAP - 2 * words) / 2
         rows = VGroup()
         for key, norms in (("rnn", rnn), ("lstm", lstm)):
             rows.add(self.get_row(norms, lo, hi, key, top, height))
             top = rows[-1].get_bottom()[1] - GAP
-        right = config.frame_width / 2 - BADGE[0] - LAYOUT.margin
+        right = LAYOUT.badge_left - LAYOUT.margin
         caption = fit_width(get_text(self.script["caption"], 26, PALETTE.muted),
-                            right + config.frame_width / 2 - LAYOUT.margin)
+                            right + LAYOUT.right)
         caption.next_to(rows, DOWN, buff=0.25).to_edge(LEFT, buff=LAYOUT.margin)
         self.add(title, rows, caption)
         self.check_layout()
@@ -61,7 +58,7 @@ class Thumbnail(Scene):
         name = get_text(self.script[f"label.{key}"], 34, color, weight="BOLD")
         ratio = get_text(self.script[f"ratio.{key}"], 30, PALETTE.text)
         words = fit_width(VGroup(name, ratio).arrange(RIGHT, buff=0.4), ROW_WIDTH)
-        left = -config.frame_width / 2 + LAYOUT.margin
+        left = LAYOUT.left
         words.move_to([left, top, 0], aligned_edge=UL)
         base = words.get_bottom()[1] - 0.15 - height
         bars = get_gradient_bars(norms, lo, hi, ROW_WIDTH, height)
@@ -71,13 +68,13 @@ class Thumbnail(Scene):
         return VGroup(words, bars, floor)
 
     def check_layout(self):
-        """The lecture's layout rules, and the badge's corner clear."""
+        """The lecture's layout rules, and the badge's corner clear of anything at all (in
+        the lecture, of text)."""
         problems = layout_problems(self.mobjects)
-        right, bottom = config.frame_width / 2 - BADGE[0], -config.frame_height / 2 + BADGE[1]
         for m in self.mobjects:
             for part in m.get_family():
-                if (part.has_points() and part.get_right()[0] > right
-                        and part.get_bottom()[1] < bottom):
+                if part.has_points() and in_badge_corner(part.get_right()[0],
+                                                         part.get_bottom()[1]):
                     problems.append(f"{type(part).__name__} in the duration badge's corner")
         if problems and os.environ.get(environment.LAYOUT) == "strict":
             raise LayoutError("thumbnail: " + "; ".join(problems))
