@@ -125,7 +125,8 @@ def check_tools() -> None:
 
 
 def manim_command(act: Act, quality: Quality, media: Path, still: bool = False) -> list[str]:
-    cmd = [sys.executable, "-m", "manim", "render", "--media_dir", str(media),
+    # Manim's command line with scenes/holds.py's encoder: a held frame converted once
+    cmd = [sys.executable, "-m", "scenes.holds", "render", "--media_dir", str(media),
            "--progress_bar", "leave"]
     if still:
         cmd += ["-s", "-r", "1280,720"]
