@@ -23,6 +23,7 @@ from pathlib import Path
 import av
 import numpy as np
 from manim._config.video_encoder import VideoEncoderSpec
+from manim.constants import QUALITIES as MANIM_QUALITIES
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 from PIL import Image
 
@@ -67,7 +68,7 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=240)
     args = parser.parse_args()
     q = QUALITIES[args.quality]
-    width = -(-q.height * 16 // 9) + (-(-q.height * 16 // 9) % 2)  # 854 at 480p, as Manim
+    (width,) = (m["pixel_width"] for m in MANIM_QUALITIES.values() if m["flag"] == q.flag)
     options = tuple(tuple(o.split("=", 1)) for o in ENCODER_OPTIONS)
     spec = VideoEncoderSpec("mp4", "libx264", "yuv420p", width, q.height, Fraction(q.fps),
                             options)

@@ -3,12 +3,12 @@
 A lecture is mostly stillness. Where nothing moves (a ``wait`` with no updaters, the tail of
 a narration block), Manim's Cairo renderer already draws the frame once and hands the
 encoder that one frame with a repeat count; Manim 0.22's ``VideoSegmentEncoder`` then
-converts the same RGBA pixels to yuv420p again for every repeat, the larger part of what a
-repeated frame costs at 1080p (bench/bench_holds.py). :class:`HoldEncoder` converts a
-repeated frame once and gives x264 the converted frame at each of its timestamps: the
-pictures, their count and their times are unchanged (constant frame rate, every frame
-present), so the video plays, seeks and cuts as before; a test decodes a hold from both
-encoders and compares them.
+converts the same RGBA pixels to yuv420p again for every repeat: about two fifths of what a
+repeated frame costs at 1080p (13.0 CPU-ms, 8.0 without it: bench/bench_holds.py).
+:class:`HoldEncoder` converts a repeated frame once and gives x264 the converted frame at
+each of its timestamps: the pictures, their count and their times are unchanged (constant
+frame rate, every frame present), so the video plays, seeks and cuts as before; a test
+decodes a hold from both encoders and compares them.
 
 ``python -m scenes.holds render ...`` is ``manim render ...`` with this encoder; the
 pipeline runs its scenes so (lecture/render.py). Plain ``manim`` is untouched.

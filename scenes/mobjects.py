@@ -38,7 +38,6 @@ from manim import (
     Text,
     VGroup,
     VMobject,
-    config,
 )
 
 from .story.numbers import log_fraction, log_levels
@@ -72,7 +71,7 @@ __all__ = [
 
 
 def safe_width() -> float:
-    return config.frame_width - 2 * LAYOUT.margin
+    return LAYOUT.right - LAYOUT.left
 
 
 def fit_right(mobject, right: float | None = None):

@@ -215,7 +215,7 @@ class GradientHighway(LectureScene):
         for key in ("steps", "why"):  # the curves that stop early; why a gated model failed
             if f"train.{key}" in self.script:
                 note = get_caption(self.script[f"note.{key}"], SIZES.label)
-                fit_width(note, config.frame_width - 2 * LAYOUT.margin)
+                fit_width(note)
                 note.next_to(notes if len(notes) else heading, DOWN, buff=0.15)
                 notes.add(note)
                 with self.narrate(f"train.{key}"):

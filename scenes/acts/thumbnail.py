@@ -44,7 +44,7 @@ class Thumbnail(Scene):
             top = rows[-1].get_bottom()[1] - GAP
         right = LAYOUT.badge_left - LAYOUT.margin
         caption = fit_width(get_text(self.script["caption"], 26, PALETTE.muted),
-                            right + LAYOUT.right)
+                            right - LAYOUT.left)
         caption.next_to(rows, DOWN, buff=0.25).to_edge(LEFT, buff=LAYOUT.margin)
         self.add(title, rows, caption)
         self.check_layout()
